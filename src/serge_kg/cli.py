@@ -1,0 +1,194 @@
+"""The ``serge-kg`` command: one sub-command per pipeline stage. The only module that prints and exits.
+
+Exit codes: 0 ok; 1 the data does not conform (SHACL or a violation query); 2 input or tool error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rdflib import Graph
+
+from .errors import NonConformingError, RecordErrors, SergeKGError
+from .export import FORMATS, load_context, serialize, write_atomic
+from .paths import Paths, find_root
+from .pipeline import build, load_graphs
+from .query import ENGINES, bindings_for, find_query, list_queries, run_oxigraph, run_rdflib, to_oxigraph
+from .render import RESULT_FORMATS, render
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_CODES = "Exit codes: 0 ok, 1 data does not conform, 2 input or tool error."
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Map library errors to a message on stderr and the documented exit code."""
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except RecordErrors as exc:
+            _err(f"error: {len(exc.errors)} problem(s) in the records:")
+            for e in exc.errors:
+                _err(f"  {e}")
+            sys.exit(exc.exit_code)
+        except SergeKGError as exc:
+            _err(f"error: {exc}")
+            sys.exit(exc.exit_code)
+    return wrapper  # type: ignore[return-value]
+
+
+def _paths(ctx: click.Context) -> Paths:
+    return Paths(ctx.obj["root"])
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    def say(stage: str) -> None:
+        if not quiet:
+            click.echo(f"… {stage}", err=True)
+    return say
+
+
+@click.group(epilog=EXIT_CODES)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (holding data/, ontology/, queries/). Default: found from the current folder.")
+@click.version_option(package_name="serge-kg")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """serge-kg: a linked-data knowledge graph of Victor Serge (1890-1947).
+
+    Builds RDF from the curated records in data/, reasons with OWL-RL, validates with SHACL, and
+    answers saved SPARQL queries. Start with `serge-kg build`, then `serge-kg queries`.
+    """
+    ctx.obj = {"root": find_root(root)}
+
+
+@main.command("build", epilog="Example: serge-kg build\n\n" + EXIT_CODES)
+@click.option("--no-reason", is_flag=True, help="Skip the OWL-RL closure (faster; no inferred triples).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+@click.pass_context
+@handle_errors
+def build_cmd(ctx: click.Context, no_reason: bool, quiet: bool) -> None:
+    """Load, convert, reason, validate and write every export to build/, then print a report."""
+    paths = _paths(ctx)
+    result = build(paths, reason=not no_reason, validate=True, write=True, progress=_progress(quiet))
+    report = result.report
+    assert report is not None
+    click.echo(f"records: {len(result.dataset.records)}   asserted triples: {len(result.asserted)}   "
+               f"inferred triples: {len(result.inferred)}")
+    click.echo("\ninstances per class:")
+    for cls, n in result.class_counts().items():
+        click.echo(f"  {cls:<26}{n:>6}")
+    click.echo("\ntime per stage (s):")
+    for stage, secs in result.timings.items():
+        click.echo(f"  {stage:<26}{secs:>6.2f}")
+    click.echo(f"  {'total':<26}{sum(result.timings.values()):>6.2f}")
+    click.echo(f"\nwrote {len(result.outputs)} files to {paths.build}/")
+    _report_validation(report)
+
+
+def _report_validation(report: Any) -> None:
+    if report.conforms:
+        click.echo(f"validation: conforms (SHACL + {report.checks_run} check queries)")
+        return
+    _err(f"validation: DOES NOT CONFORM, {len(report.violations)} violation(s):")
+    for line in report.violations:
+        _err(f"  {line}")
+    sys.exit(NonConformingError.exit_code)
+
+
+@main.command("validate", epilog="Example: serge-kg validate\n\n" + EXIT_CODES)
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+@click.pass_context
+@handle_errors
+def validate_cmd(ctx: click.Context, quiet: bool) -> None:
+    """Check the records, SHACL shapes and violation queries without writing anything."""
+    result = build(_paths(ctx), reason=True, validate=True, write=False, progress=_progress(quiet))
+    _report_validation(result.report)
+
+
+@main.command("queries", epilog="Example: serge-kg queries")
+@click.pass_context
+@handle_errors
+def queries_cmd(ctx: click.Context) -> None:
+    """List the saved queries with their summaries and parameters."""
+    for q in list_queries(_paths(ctx).queries):
+        params = " ".join(f"--param {p.name}=<{p.type}>" + (f" (default {p.default})" if p.default else "")
+                          for p in q.params)
+        click.echo(f"{q.name:<34} {q.summary}" + (f"\n{'':<34} {params}" if params else ""))
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"'{item}' is not key=value", param_hint="--param")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@main.command("query", epilog="Examples:\n\n  serge-kg query life-timeline\n\n"
+              "  serge-kg query evidence-for --param entity=arrest-1933 --format markdown\n\n"
+              "  serge-kg query my-query.rq --inferred --format csv\n\n" + EXIT_CODES)
+@click.argument("name_or_file")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a declared parameter (repeatable). IRIs may be given as a record id, e.g. victor-serge.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("--inferred", is_flag=True, help="Query asserted + OWL-RL inferred triples (needed for schema:/wdt: terms).")
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
+              help="oxigraph is fast; rdflib is the reference engine. Both give the same answers.")
+@click.option("--limit", type=int, default=None, help="Show at most this many rows.")
+@click.pass_context
+@handle_errors
+def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, inferred: bool,
+              engine: str, limit: int | None) -> None:
+    """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer."""
+    paths = _paths(ctx)
+    q = find_query(paths.queries, name_or_file)
+    asserted, extra = load_graphs(paths, inferred=inferred, progress=_progress(True))
+    graph = asserted
+    if inferred:
+        graph = Graph()
+        for t in asserted:
+            graph.add(t)
+        for t in extra:
+            graph.add(t)
+    for prefix, ns in asserted.namespaces():
+        graph.bind(prefix, ns, replace=True)
+    bindings = bindings_for(q, _parse_params(params), graph)
+    result = run_rdflib(q, graph, bindings) if engine == "rdflib" else run_oxigraph(q, to_oxigraph(graph), bindings)
+    if result.graph is not None:
+        click.echo(result.graph.serialize(format="turtle"))
+        return
+    if limit is not None:
+        result.rows = result.rows[:limit]
+    click.echo(render(result, fmt, graph.namespace_manager), nl=False)
+
+
+@main.command("export", epilog="Examples:\n\n  serge-kg export --format turtle -o serge.ttl\n\n"
+              "  serge-kg export --format jsonld --inferred > serge.jsonld\n\n" + EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True)
+@click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples (TriG/N-Quads: as a second named graph).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.pass_context
+@handle_errors
+def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
+    """Serialise the graph (asserted triples, or with --inferred also the inferred ones)."""
+    paths = _paths(ctx)
+    asserted, extra = load_graphs(paths, inferred=inferred, progress=_progress(True))
+    data = serialize(fmt, asserted, extra if inferred else None, load_context(paths.context))
+    if output:
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+    else:
+        sys.stdout.buffer.write(data)

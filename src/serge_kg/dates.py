@@ -1,0 +1,81 @@
+"""EDTF dates: parse with the ``edtf`` library and derive earliest / latest ``xsd:date`` bounds.
+
+Intervals are split here and each side parsed on its own, because ``edtf`` mishandles open ends
+(``1923/..`` raises, ``1923/`` gets an invented ten-year end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from edtf import parse_edtf, struct_time_to_date
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+EDTF_HELP = ("an EDTF date at the precision of the source, e.g. '1919', '1919-01', '1890-12-30', "
+             "'1921-41' (late 1921), '[1927-07..1928-06]' (late 1927 or early 1928), '1933/1936'")
+
+
+class DateError(ValueError):
+    """A string is not a usable EDTF date."""
+
+
+@dataclass(frozen=True)
+class DateBounds:
+    """An EDTF string with its machine bounds (``None`` where the source leaves an end open)."""
+
+    edtf: str
+    earliest: dt.date | None
+    latest: dt.date | None
+    simple: str | None  # XSD datatype local name ("date", "gYearMonth", "gYear") when the EDTF is a plain date
+
+    @property
+    def is_uncertain(self) -> bool:
+        """True unless the date is a single plain day, month or year."""
+        return self.simple is None
+
+
+def _side(text: str) -> tuple[dt.date, dt.date]:
+    try:
+        parsed = parse_edtf(text)
+    except (EDTFParseException, ValueError, TypeError) as exc:
+        raise DateError(f"'{text}' is not EDTF") from exc
+    return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict())
+
+
+def parse_date(text: str) -> DateBounds:
+    """Parse an EDTF string into bounds.
+
+    >>> parse_date("1919-01").latest
+    datetime.date(1919, 1, 31)
+    >>> parse_date("1923/").latest is None
+    True
+
+    :raises DateError: if the string is not EDTF, or an interval ends before it starts.
+    """
+    text = text.strip()
+    if not text:
+        raise DateError("empty date")
+    simple = ("date" if _DAY.match(text) else "gYearMonth" if _MONTH.match(text)
+              else "gYear" if _YEAR.match(text) else None)
+    if "/" in text and not text.startswith("["):
+        start, _, end = text.partition("/")
+        if start in ("", "..") and end in ("", ".."):
+            raise DateError(f"interval '{text}' has neither start nor end")
+        earliest = None if start in ("", "..") else _side(start)[0]
+        latest = None if end in ("", "..") else _side(end)[1]
+        if earliest and latest and latest < earliest:
+            raise DateError(f"interval '{text}' ends before it starts")
+        return DateBounds(text, earliest, latest, None)
+    earliest, latest = _side(text)
+    if simple == "date":
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise DateError(f"'{text}' is not a real calendar day") from exc
+    return DateBounds(text, earliest, latest, simple)

@@ -1,0 +1,168 @@
+"""Serialisations of the graph: Turtle, N-Triples, JSON-LD (local context), TriG, N-Quads; VoID/DCAT.
+
+Turtle and N-Triples are deterministic (sorted), so the same data gives byte-identical files and a
+diff of the output is a review of the data change. Files are written atomically (temporary file,
+then rename), so a failed run never leaves a half-written export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Dataset, Graph, Literal, URIRef
+
+from .errors import ExportError
+from .namespaces import BASE, DATASET_IRI, ID, ONTOLOGY_IRI, PREFIXES, SK
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("ttl", "text/turtle"),
+    "ntriples": ("nt", "application/n-triples"),
+    "jsonld": ("jsonld", "application/ld+json"),
+    "trig": ("trig", "application/trig"),
+    "nquads": ("nq", "application/n-quads"),
+}
+ASSERTED_GRAPH = URIRef(BASE + "graph/asserted")
+INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
+
+
+def load_context(path: Path) -> dict[str, Any]:
+    """The JSON-LD context object of ``ontology/context.jsonld``.
+
+    :raises ExportError: if the file is missing or not JSON.
+    """
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ExportError(f"{path}: cannot read the JSON-LD context: {exc}") from exc
+
+
+def _ntriples(graph: Graph) -> bytes:
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+
+
+def _nquads(asserted: Graph, inferred: Graph | None) -> bytes:
+    out: list[str] = []
+    for g, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
+        if g is None:
+            continue
+        for line in _ntriples(g).decode("utf-8").splitlines():
+            out.append(line[: line.rstrip().rfind(".")].rstrip() + f" <{name}> .")
+    return ("\n".join(sorted(out)) + "\n").encode("utf-8")
+
+
+def _dataset(asserted: Graph, inferred: Graph | None) -> Dataset:
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, replace=True)
+    for g, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
+        if g is None:
+            continue
+        target = ds.graph(name)
+        for t in g:
+            target.add(t)
+    return ds
+
+
+def serialize(fmt: str, asserted: Graph, inferred: Graph | None = None,
+              context: dict[str, Any] | None = None) -> bytes:
+    """One serialisation. For triple formats, ``inferred`` (if given) is merged in; for TriG and
+    N-Quads, asserted and inferred triples go to two named graphs.
+
+    :raises ExportError: for an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}' (allowed: {', '.join(FORMATS)})")
+    if fmt == "trig":
+        return _dataset(asserted, inferred).serialize(format="trig", encoding="utf-8")
+    if fmt == "nquads":
+        return _nquads(asserted, inferred)
+    graph = asserted
+    if inferred is not None:
+        graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, replace=True)
+        for g in (asserted, inferred):
+            for t in g:
+                graph.add(t)
+    if fmt == "ntriples":
+        return _ntriples(graph)
+    if fmt == "turtle":
+        return graph.serialize(format="turtle", encoding="utf-8")
+    data = json.loads(graph.serialize(format="json-ld", context=context or {}, auto_compact=True))
+    if isinstance(data, dict) and "@graph" in data:
+        data["@graph"] = sorted(data["@graph"], key=lambda n: str(n.get("@id", "")))
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    :raises ExportError: if the folder cannot be written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc}") from exc
+
+
+def describe_dataset(asserted: Graph, inferred: Graph, sources: list[dict[str, str]],
+                     dump_base: str = BASE + "dumps/") -> Graph:
+    """A VoID + DCAT description: licence, sources, triple counts, class partitions, example resources."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, replace=True)
+    d = DATASET_IRI
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCTERMS.title, Literal("serge-kg: a knowledge graph of Victor Serge (1890-1947)", lang="en")))
+    g.add((d, DCTERMS.description, Literal(
+        "People, organizations, places, works, translations and events of Victor Serge's life, each fact "
+        "with a verbatim quote from its source and the scholarly citation the source gives.", lang="en")))
+    g.add((d, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by-sa/4.0/")))
+    g.add((d, VOID.uriSpace, Literal(str(ID))))
+    g.add((d, VOID.vocabulary, URIRef(str(SK._NS))))
+    g.add((d, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    g.add((d, VOID.triples, Literal(len(asserted) + len(inferred), datatype=XSD.integer)))
+    g.add((d, VOID.entities, Literal(len(set(asserted.subjects(RDF.type, None))), datatype=XSD.integer)))
+    g.add((d, VOID.exampleResource, ID["person/victor-serge"]))
+    g.add((d, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
+    for src in sources:
+        g.add((d, DCTERMS.source, URIRef(src["revision_url"])))
+        g.add((URIRef(src["revision_url"]), DCTERMS.title, Literal(src["title"])))
+        g.add((URIRef(src["revision_url"]), DCTERMS.license, URIRef(src["licence"])))
+        g.add((URIRef(src["revision_url"]), DCTERMS.bibliographicCitation, Literal(src["attribution"].strip())))
+    for part, graph, label in ((ASSERTED_GRAPH, asserted, "asserted"), (INFERRED_GRAPH, inferred, "inferred")):
+        g.add((d, VOID.subset, part))
+        g.add((part, RDF.type, VOID.Dataset))
+        g.add((part, RDFS.label, Literal(f"{label} triples", lang="en")))
+        g.add((part, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+    for cls in sorted(set(asserted.objects(None, RDF.type))):
+        if not str(cls).startswith(str(SK._NS)):
+            continue
+        part = URIRef(f"{d}/class/{str(cls).rsplit('#', 1)[1]}")
+        g.add((d, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(len(set(asserted.subjects(RDF.type, cls))), datatype=XSD.integer)))
+    for fmt, (ext, media) in FORMATS.items():
+        dist = URIRef(f"{dump_base}serge.{ext}")
+        g.add((d, DCAT.distribution, dist))
+        g.add((d, VOID.dataDump, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.mediaType, Literal(media)))
+        g.add((dist, DCTERMS.format, Literal(fmt)))
+    g.add((d, FOAF.homepage, URIRef(BASE)))
+    return g

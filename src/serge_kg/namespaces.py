@@ -1,0 +1,264 @@
+"""The vocabulary, defined once: our ontology terms, Wikidata properties, IRI bases and prefixes.
+
+``SK`` mirrors the classes and properties declared in ``ontology/serge.ttl`` (a test checks both
+ways); ``_fail = True`` makes a typo raise ``AttributeError`` instead of minting a wrong IRI.
+"""
+
+from __future__ import annotations
+
+from rdflib import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/serge-kg/"
+ID = Namespace(BASE + "id/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+DATASET_IRI = URIRef(BASE + "dataset")
+EDTF = URIRef("http://id.loc.gov/datatypes/edtf/EDTF")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+
+class SK(DefinedNamespace):
+    """serge-kg ontology terms (``https://w3id.org/serge-kg/ontology#``)."""
+
+    _fail = True
+    _NS = Namespace(BASE + "ontology#")
+
+    # classes: agents
+    Person: URIRef
+    Organization: URIRef
+    PoliticalParty: URIRef
+    PoliticalFaction: URIRef
+    PoliticalGroup: URIRef
+    YouthOrganization: URIRef
+    TradeUnion: URIRef
+    StateAgency: URIRef
+    SecretPolice: URIRef
+    InternationalOrganization: URIRef
+    Periodical: URIRef
+    Publisher: URIRef
+    Committee: URIRef
+    CriminalGroup: URIRef
+    Commune: URIRef
+    # classes: places
+    Place: URIRef
+    Country: URIRef
+    City: URIRef
+    Region: URIRef
+    Island: URIRef
+    Building: URIRef
+    Prison: URIRef
+    Camp: URIRef
+    Cemetery: URIRef
+    Ship: URIRef
+    # classes: works and their expressions
+    Work: URIRef
+    Novel: URIRef
+    History: URIRef
+    Memoir: URIRef
+    PoetryCollection: URIRef
+    Poem: URIRef
+    Essay: URIRef
+    Article: URIRef
+    Letter: URIRef
+    Pamphlet: URIRef
+    Lecture: URIRef
+    Collection: URIRef
+    Study: URIRef
+    Notebook: URIRef
+    Extract: URIRef
+    Series: URIRef
+    Book: URIRef
+    Biography: URIRef
+    Reference: URIRef
+    Expression: URIRef
+    Translation: URIRef
+    Edition: URIRef
+    # classes: events
+    Event: URIRef
+    Birth: URIRef
+    Death: URIRef
+    Burial: URIRef
+    Arrest: URIRef
+    Sentence: URIRef
+    Imprisonment: URIRef
+    Internment: URIRef
+    Interrogation: URIRef
+    Deportation: URIRef
+    Release: URIRef
+    Expulsion: URIRef
+    Exile: URIRef
+    Journey: URIRef
+    Arrival: URIRef
+    Departure: URIRef
+    Residence: URIRef
+    Membership: URIRef
+    Employment: URIRef
+    Assignment: URIRef
+    Publication: URIRef
+    Writing: URIRef
+    Confiscation: URIRef
+    Campaign: URIRef
+    Congress: URIRef
+    Meeting: URIRef
+    HistoricalEvent: URIRef
+    NameAdoption: URIRef
+    Founding: URIRef
+    Investigation: URIRef
+    Illness: URIRef
+    Escape: URIRef
+    # classes: relations, provenance, claims
+    Relationship: URIRef
+    Evidence: URIRef
+    Citation: URIRef
+    Source: URIRef
+    Disagreement: URIRef
+    Claim: URIRef
+    Attribution: URIRef
+
+    # event properties
+    participant: URIRef
+    principal: URIRef
+    agent: URIRef
+    companion: URIRef
+    beneficiary: URIRef
+    victim: URIRef
+    organizer: URIRef
+    place: URIRef
+    fromPlace: URIRef
+    toPlace: URIRef
+    organization: URIRef
+    involvesWork: URIRef
+    partOfEvent: URIRef
+    # dates
+    date: URIRef
+    dateValue: URIRef
+    earliest: URIRef
+    latest: URIRef
+    # people
+    birthName: URIRef
+    pseudonym: URIRef
+    occupation: URIRef
+    birthDate: URIRef
+    deathDate: URIRef
+    birthPlace: URIRef
+    deathPlace: URIRef
+    burialPlace: URIRef
+    memberOf: URIRef
+    residence: URIRef
+    related: URIRef
+    spouse: URIRef
+    child: URIRef
+    parent: URIRef
+    partner: URIRef
+    siblingInLaw: URIRef
+    relative: URIRef
+    associate: URIRef
+    comrade: URIRef
+    collaborator: URIRef
+    correspondent: URIRef
+    adversary: URIRef
+    # works
+    title: URIRef
+    language: URIRef
+    author: URIRef
+    editor: URIRef
+    translator: URIRef
+    partOf: URIRef
+    publishedAs: URIRef
+    underPseudonym: URIRef
+    writtenAt: URIRef
+    writtenDuring: URIRef
+    publisher: URIRef
+    placeOfPublication: URIRef
+    isbn10: URIRef
+    isbn13: URIRef
+    translationOf: URIRef
+    publishedUnderNameOf: URIRef
+    note: URIRef
+    # places and organizations
+    containedIn: URIRef
+    locatedIn: URIRef
+    subOrganizationOf: URIRef
+    # relationships
+    relSubject: URIRef
+    relObject: URIRef
+    relProperty: URIRef
+    # provenance
+    quote: URIRef
+    citation: URIRef
+    noteNumber: URIRef
+    citesReference: URIRef
+    # disagreements and attributions
+    about: URIRef
+    field: URIRef
+    claim: URIRef
+    claimedValue: URIRef
+    attributedWork: URIRef
+    ascribedTo: URIRef
+    ascribedBy: URIRef
+    suspectedAuthor: URIRef
+    attributionStatus: URIRef
+
+
+class WDT(DefinedNamespace):
+    """The Wikidata direct properties our ontology is aligned to (``wdt:``)."""
+
+    _fail = True
+    _NS = Namespace("http://www.wikidata.org/prop/direct/")
+
+    P19: URIRef  # place of birth
+    P20: URIRef  # place of death
+    P26: URIRef  # spouse
+    P40: URIRef  # child
+    P50: URIRef  # author
+    P98: URIRef  # editor
+    P119: URIRef  # place of burial
+    P123: URIRef  # publisher
+    P212: URIRef  # ISBN-13
+    P276: URIRef  # location
+    P291: URIRef  # place of publication
+    P361: URIRef  # part of
+    P407: URIRef  # language of work or name
+    P451: URIRef  # unmarried partner
+    P463: URIRef  # member of
+    P551: URIRef  # residence
+    P569: URIRef  # date of birth
+    P570: URIRef  # date of death
+    P629: URIRef  # edition or translation of
+    P655: URIRef  # translator
+    P710: URIRef  # participant
+    P742: URIRef  # pseudonym
+    P957: URIRef  # ISBN-10
+    P1038: URIRef  # relative
+    P1477: URIRef  # birth name
+    P1476: URIRef  # title
+
+
+PREFIXES: dict[str, str] = {
+    "sk": str(SK._NS),
+    "skid": str(ID),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "schema": str(SDO),
+    "foaf": str(FOAF),
+    "sh": str(SH),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "wd": str(WD),
+    "wdt": str(WDT._NS),
+}
+"""The one prefix map: Turtle bindings, JSON-LD context, and the prefixes every saved query may use."""
+
+
+def entity_iri(kind: str, slug: str) -> URIRef:
+    """The IRI of a record: ``https://w3id.org/serge-kg/id/<kind>/<slug>``.
+
+    >>> entity_iri("person", "victor-serge")
+    rdflib.term.URIRef('https://w3id.org/serge-kg/id/person/victor-serge')
+    """
+    return ID[f"{kind}/{slug}"]

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Set up a virtual environment and run the project's main jobs, with nothing but Python 3.11+.
+
+Usage:
+    python3 tasks.py run     # create .venv, install, build + validate the graph, print a sample answer
+    python3 tasks.py test    # create .venv, install (with test extras), run the whole test suite
+
+Installs use the pinned versions in constraints.txt, so every machine gets the same libraries.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".serge-kg-installed"
+
+
+def _run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True)
+
+
+def setup(extras: str) -> None:
+    """Create .venv and install the project, pinned by constraints.txt (skipped when up to date)."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"serge-kg needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    key = f"{extras}:{(ROOT / 'constraints.txt').stat().st_mtime_ns}:{(ROOT / 'pyproject.toml').stat().st_mtime_ns}"
+    if STAMP.exists() and key in STAMP.read_text().splitlines():
+        return
+    _run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-c", "constraints.txt", "-e", f".[{extras}]" if extras else ".")
+    with STAMP.open("a") as fh:
+        fh.write(key + "\n")
+
+
+def main(argv: list[str]) -> int:
+    job = argv[1] if len(argv) > 1 else "run"
+    if job == "run":
+        setup("")
+        _run(BIN / "serge-kg", "build")
+        _run(BIN / "serge-kg", "query", "life-timeline", "--limit", "15")
+        return 0
+    if job == "test":
+        setup("test")
+        result = subprocess.run([str(PY), "-m", "pytest", *argv[2:]], cwd=ROOT)
+        return result.returncode
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,50 @@
+"""Shared fixtures: a throw-away copy of the project holding the small real data slice in tests/data/mini."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from serge_kg.paths import Paths
+from serge_kg.pipeline import BuildResult, build
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "data" / "mini"
+
+
+def make_project(target: Path, data: Path | None = MINI) -> Paths:
+    """A project folder with the real ontology, queries and sources, and the records of ``data``."""
+    shutil.copytree(ROOT / "ontology", target / "ontology")
+    shutil.copytree(ROOT / "queries", target / "queries")
+    shutil.copytree(ROOT / "data" / "sources", target / "data" / "sources")
+    shutil.copytree(ROOT / "data" / "mia", target / "data" / "mia")
+    if data is not None:
+        for f in data.glob("*.yaml"):
+            (target / "data" / f.stem).mkdir(parents=True, exist_ok=True)
+            shutil.copy(f, target / "data" / f.stem / f.name)
+    return Paths(target)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Paths:
+    """A fresh copy of the mini project (tests may change it)."""
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The mini project, built once (reasoned, validated, exported)."""
+    paths = make_project(tmp_path_factory.mktemp("mini") / "project")
+    return build(paths)
+
+
+@pytest.fixture(scope="session")
+def full_built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The real project data, built once into a temporary copy (the checkout's build/ is untouched)."""
+    target = tmp_path_factory.mktemp("full") / "project"
+    shutil.copytree(ROOT / "ontology", target / "ontology")
+    shutil.copytree(ROOT / "queries", target / "queries")
+    shutil.copytree(ROOT / "data", target / "data")
+    return build(Paths(target))
