@@ -5,6 +5,7 @@ Exit codes: 0 ok; 1 the data does not conform (SHACL or a violation query); 2 in
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -43,6 +44,13 @@ def handle_errors(fn: F) -> F:
         except SergeKGError as exc:
             _err(f"error: {exc}")
             sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # never a bare traceback: say what broke and how to see more
+            if os.environ.get("SERGE_KG_DEBUG"):
+                raise
+            _err(f"error: unexpected {type(exc).__name__}: {exc} (set SERGE_KG_DEBUG=1 to see the traceback)")
+            sys.exit(2)
     return wrapper  # type: ignore[return-value]
 
 

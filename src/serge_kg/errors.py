@@ -45,6 +45,10 @@ class QueryFileError(SergeKGError):
     """A saved query is missing, has a bad header, or does not parse."""
 
 
+class QueryExecutionError(SergeKGError):
+    """An engine failed to run a query."""
+
+
 class QueryParameterError(SergeKGError):
     """A query parameter is unknown, missing, or has the wrong form."""
 

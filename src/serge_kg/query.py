@@ -20,7 +20,7 @@ from rdflib import XSD, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from .errors import QueryFileError, QueryParameterError
+from .errors import QueryExecutionError, QueryFileError, QueryParameterError
 from .namespaces import ID, PREFIXES
 
 ENGINES = ("oxigraph", "rdflib")
@@ -130,7 +130,7 @@ def coerce_param(param: Param, value: str) -> Node:
     :raises QueryParameterError: if the value has the wrong form.
     """
     if param.type == "iri":
-        if re.match(r"^https?://", value):
+        if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
             return URIRef(value)
         prefix, sep, local = value.partition(":")
         if sep and prefix in PREFIXES:
@@ -195,7 +195,12 @@ class Result:
 
 def run_rdflib(query: SavedQuery, graph: Graph, bindings: dict[str, Node]) -> Result:
     """Run on rdflib (reference engine)."""
-    res = graph.query(query.prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+    try:
+        res = graph.query(query.prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+    except QueryFileError:
+        raise
+    except Exception as exc:  # rdflib evaluation raises many error types
+        raise QueryExecutionError(f"{query.path}: rdflib could not run the query: {exc}") from exc
     if res.type == "ASK":
         return Result([], [], boolean=bool(res.askAnswer))
     if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -234,12 +239,41 @@ def _to_ox(term: Node) -> Any:
     raise QueryParameterError(f"cannot bind {term!r}")
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+def with_values(text: str, bindings: dict[str, Node]) -> str:
+    """The query with an inline ``VALUES`` block binding the parameters, placed first in the WHERE group.
+
+    This is how bound parameters reach Oxigraph: its SEP-0007 ``substitutions`` only accept projected
+    variables. The block holds typed RDF terms serialised by pyoxigraph (IRIs validated, literals
+    escaped), so user input never becomes query syntax; joining at the start of the group gives the
+    same answers as rdflib's ``initBindings``.
+
+    :raises QueryParameterError: if the query has no WHERE group to bind into.
+    """
+    if not bindings:
+        return text
+    masked = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in text.split("\n"))
+    m = _WHERE.search(masked)
+    if not m:
+        raise QueryParameterError("cannot bind parameters: the query has no 'WHERE {' group")
+    names = " ".join(f"?{k}" for k in bindings)
+    values = " ".join(str(_to_ox(v)) for v in bindings.values())
+    return f"{text[:m.end()]} VALUES ({names}) {{ ({values}) }} {text[m.end():]}"
+
+
 def run_oxigraph(query: SavedQuery, store: ox.Store, bindings: dict[str, Node]) -> Result:
-    """Run on pyoxigraph (fast engine), parameters passed as substitutions."""
-    subs = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
-    res = store.query(query.text, prefixes=PREFIXES, substitutions=subs)
-    if isinstance(res, bool):
-        return Result([], [], boolean=res)
+    """Run on pyoxigraph (fast engine).
+
+    :raises QueryExecutionError: if Oxigraph rejects or fails the query.
+    """
+    try:
+        res = store.query(with_values(query.text, bindings), prefixes=PREFIXES)
+    except (SyntaxError, RuntimeError, ValueError) as exc:
+        raise QueryExecutionError(f"{query.path}: Oxigraph could not run the query: {exc}") from exc
+    if isinstance(res, ox.QueryBoolean):
+        return Result([], [], boolean=bool(res))
     if isinstance(res, ox.QuerySolutions):
         cols = [v.value for v in res.variables]
         return Result(cols, [tuple(_from_ox(sol[c]) for c in cols) for sol in res])
