@@ -90,9 +90,12 @@ def _read_yaml(path: Path, root: Path) -> list[dict[str, Any]]:
     try:
         loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise RecordError(name, mark.line + 1 if mark else None, None, None,
-                          f"malformed YAML: {exc.problem or exc.context}",
+        # the context mark is where the broken construct starts (an unclosed quote, say): report it
+        start, where = exc.context_mark, exc.problem_mark
+        line = (start or where).line + 1 if (start or where) else None
+        detail = f"{exc.context} (line {start.line + 1}): " if exc.context and start else ""
+        detail += f"{exc.problem}" + (f" (line {where.line + 1}, column {where.column + 1})" if where else "")
+        raise RecordError(name, line, None, None, f"malformed YAML: {detail}",
                           "a YAML list of mappings, see data/README.md") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordError(name, None, None, None, f"cannot read file: {exc}") from exc
