@@ -6,8 +6,10 @@ Intervals are split here and each side parsed on its own, because ``edtf`` misha
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from edtf import parse_edtf, struct_time_to_date
@@ -40,7 +42,26 @@ class DateBounds:
         return self.simple is None
 
 
+def _plain(text: str) -> tuple[dt.date, dt.date] | None:
+    """Bounds of a plain YYYY, YYYY-MM or YYYY-MM-DD without the (slow, pyparsing-based) library."""
+    if m := _YEAR.match(text):
+        y = int(m.group(1))
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if m := _MONTH.match(text):
+        y, mo = int(m.group(1)), int(m.group(2))
+        return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+    if _DAY.match(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise DateError(f"'{text}' is not a real calendar day") from exc
+        return day, day
+    return None
+
+
 def _side(text: str) -> tuple[dt.date, dt.date]:
+    if (plain := _plain(text)) is not None:
+        return plain
     try:
         parsed = parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError) as exc:
@@ -48,6 +69,7 @@ def _side(text: str) -> tuple[dt.date, dt.date]:
     return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict())
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> DateBounds:
     """Parse an EDTF string into bounds.
 
@@ -73,9 +95,4 @@ def parse_date(text: str) -> DateBounds:
             raise DateError(f"interval '{text}' ends before it starts")
         return DateBounds(text, earliest, latest, None)
     earliest, latest = _side(text)
-    if simple == "date":
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError as exc:
-            raise DateError(f"'{text}' is not a real calendar day") from exc
     return DateBounds(text, earliest, latest, simple)

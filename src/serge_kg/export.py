@@ -13,9 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
 
 from .errors import ExportError
+from .query import to_ox
 from .namespaces import BASE, DATASET_IRI, ID, ONTOLOGY_IRI, PREFIXES, SK
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -40,32 +42,35 @@ def load_context(path: Path) -> dict[str, Any]:
         raise ExportError(f"{path}: cannot read the JSON-LD context: {exc}") from exc
 
 
-def _ntriples(graph: Graph) -> bytes:
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    return ("\n".join(sorted(set(line for line in lines if line.strip()))) + "\n").encode("utf-8")
+def _ox_triples(graph: Graph) -> list[ox.Triple]:
+    """The graph as Oxigraph triples, sorted so that every serialisation is deterministic."""
+    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return triples
 
 
-def _nquads(asserted: Graph, inferred: Graph | None) -> bytes:
-    out: list[str] = []
+def _ox_quads(asserted: Graph, inferred: Graph | None) -> list[ox.Quad]:
+    quads = []
     for g, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
-        if g is None:
-            continue
-        for line in _ntriples(g).decode("utf-8").splitlines():
-            out.append(line[: line.rstrip().rfind(".")].rstrip() + f" <{name}> .")
-    return ("\n".join(sorted(out)) + "\n").encode("utf-8")
+        if g is not None:
+            graph_name = ox.NamedNode(str(name))
+            quads += [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in _ox_triples(g)]
+    return quads
 
 
-def _dataset(asserted: Graph, inferred: Graph | None) -> Dataset:
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, replace=True)
-    for g, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
-        if g is None:
-            continue
-        target = ds.graph(name)
-        for t in g:
-            target.add(t)
-    return ds
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(set(line for line in data.decode("utf-8").splitlines() if line.strip()))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _canonical(node: Any) -> Any:
+    """JSON-LD with every array sorted (rdflib emits values in hash order), for byte-stable output."""
+    if isinstance(node, dict):
+        return {k: (v if k == "@context" else _canonical(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_canonical(v) for v in node]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return node
 
 
 def serialize(fmt: str, asserted: Graph, inferred: Graph | None = None,
@@ -78,9 +83,9 @@ def serialize(fmt: str, asserted: Graph, inferred: Graph | None = None,
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}' (allowed: {', '.join(FORMATS)})")
     if fmt == "trig":
-        return _dataset(asserted, inferred).serialize(format="trig", encoding="utf-8")
+        return ox.serialize(_ox_quads(asserted, inferred), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     if fmt == "nquads":
-        return _nquads(asserted, inferred)
+        return _sorted_lines(ox.serialize(_ox_quads(asserted, inferred), format=ox.RdfFormat.N_QUADS))
     graph = asserted
     if inferred is not None:
         graph = Graph()
@@ -90,12 +95,12 @@ def serialize(fmt: str, asserted: Graph, inferred: Graph | None = None,
             for t in g:
                 graph.add(t)
     if fmt == "ntriples":
-        return _ntriples(graph)
+        return _sorted_lines(ox.serialize(_ox_triples(graph), format=ox.RdfFormat.N_TRIPLES))
     if fmt == "turtle":
-        return graph.serialize(format="turtle", encoding="utf-8")
-    data = json.loads(graph.serialize(format="json-ld", context=context or {}, auto_compact=True))
-    if isinstance(data, dict) and "@graph" in data:
-        data["@graph"] = sorted(data["@graph"], key=lambda n: str(n.get("@id", "")))
+        return ox.serialize(_ox_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    data = _canonical(json.loads(graph.serialize(format="json-ld", context=context or {}, auto_compact=True)))
+    if isinstance(data, dict) and context:
+        data["@context"] = context  # the local context, inline: no remote fetch needed to expand
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 

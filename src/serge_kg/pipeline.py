@@ -31,7 +31,6 @@ OUTPUTS = {  # file name -> (format, include inferred triples)
     "serge.jsonld": ("jsonld", False),
     "serge-inferred.ttl": ("turtle-inferred-only", True),
     "serge-inferred.nt": ("ntriples-inferred-only", True),
-    "serge-full.ttl": ("turtle", True),
     "serge.trig": ("trig", True),
     "serge.nq": ("nquads", True),
 }

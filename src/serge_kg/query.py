@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import yaml
-from rdflib import XSD, Graph, Literal, URIRef, Variable
+from rdflib import XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
@@ -225,13 +225,15 @@ def _from_ox(term: Any) -> Node | None:
         if term.language:
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
-    from rdflib import BNode
     return BNode(term.value)
 
 
-def _to_ox(term: Node) -> Any:
+def to_ox(term: Node) -> Any:
+    """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -259,7 +261,7 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
     if not m:
         raise QueryParameterError("cannot bind parameters: the query has no 'WHERE {' group")
     names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(str(_to_ox(v)) for v in bindings.values())
+    values = " ".join(str(to_ox(v)) for v in bindings.values())
     return f"{text[:m.end()]} VALUES ({names}) {{ ({values}) }} {text[m.end():]}"
 
 
