@@ -47,7 +47,7 @@ from .export import ASSERTED_GRAPH, FORMATS, INFERRED_GRAPH, describe_dataset, l
 from .namespaces import BASE, PREFIXES
 from .paths import Paths
 from .pipeline import OUTPUTS, load_graphs, load_ontology
-from .query import bindings_for, find_query, list_queries
+from .query import bindings_for, find_query, list_queries, with_values
 
 JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
 CSV, TSV = "text/csv", "text/tab-separated-values"
@@ -193,8 +193,8 @@ class Engine:
         self._cache: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
-    def execute(self, text: str, cancel: threading.Event, substitutions: dict[str, Any] | None = None,
-                default_graph: list[str] | None = None, named_graphs: list[str] | None = None) -> Outcome:
+    def execute(self, text: str, cancel: threading.Event, default_graph: list[str] | None = None,
+                named_graphs: list[str] | None = None) -> Outcome:
         """Run a query on the store, keeping at most ``max_rows`` rows.
 
         :raises QueryRefused: 400 if the query does not parse or cannot be evaluated.
@@ -202,7 +202,6 @@ class Engine:
         try:
             res = self.store.query(
                 text, prefixes=PREFIXES,
-                substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()} or None,
                 default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph else None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None)
             if isinstance(res, ox.QueryBoolean):
@@ -218,7 +217,7 @@ class Engine:
                 if not i % 256 and cancel.is_set():
                     raise _Cancelled
                 rows.append(tuple(row) if solutions else row)
-        except (SyntaxError, ValueError, OSError) as exc:
+        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
             raise QueryRefused(400, f"query failed: {exc}") from exc
         return Outcome("solutions" if solutions else "triples", variables, rows, truncated=truncated)
 
@@ -265,15 +264,6 @@ def encode(outcome: Outcome, media: str) -> bytes:
                                 else None, media)
 
 
-def _ox_term(node: Any) -> Any:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, Literal) and node.language:
-        return ox.Literal(str(node), language=node.language)
-    return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or
-                                                           "http://www.w3.org/2001/XMLSchema#string")))
-
-
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = 10000,
                service_allow_list: tuple[str, ...] = ()) -> Starlette:
     """The web application serving the graph of ``paths`` (loaded now, once)."""
@@ -289,7 +279,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             return FORMAT_ALIASES.get(fmt.lower()) or fmt
         return negotiate(request.headers.get("accept"), offers, default)
 
-    async def run(request: Request, text: str, offers: dict[str, str] | None = None, **kwargs: Any) -> Response:
+    async def run(request: Request, text: str, offers: dict[str, str] | None = None, title: str = "",
+                  **kwargs: Any) -> Response:
         cancel = threading.Event()
         try:
             with anyio.fail_after(timeout):
@@ -304,7 +295,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         else:
             media = wanted(request, RESULT_TYPES | (offers or {}), JSON)
         if media == HTML:
-            body = pages.results_html(outcome, engine.labels, base_of(request), kwargs.get("title", ""))
+            body = pages.results_html(outcome, engine.labels, base_of(request), title)
         else:
             body = await anyio.to_thread.run_sync(encode, outcome, media)
         headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if outcome.truncated else {}
@@ -377,12 +368,12 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             q = find_query(paths.queries, name)
             values = {k: v for k, v in request.query_params.items() if k != "format"}
             bound = bindings_for(q, values, engine.asserted)
+            text = with_values(q.text, bound)
         except QueryFileError as exc:
             raise QueryRefused(404, str(exc)) from exc
         except QueryParameterError as exc:
             raise QueryRefused(400, str(exc)) from exc
-        subs = {k: _ox_term(v) for k, v in bound.items()}
-        return await run(request, q.text, {HTML: HTML}, substitutions=subs)
+        return await run(request, text, {HTML: HTML}, title=q.summary)
 
     async def void(request: Request) -> Response:
         media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT}, TURTLE)
