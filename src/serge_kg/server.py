@@ -280,26 +280,30 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         return negotiate(request.headers.get("accept"), offers, default)
 
     async def run(request: Request, text: str, offers: dict[str, str] | None = None, title: str = "",
-                  **kwargs: Any) -> Response:
+                  guard: bool = False, **graphs: Any) -> Response:
+        results_media = wanted(request, RESULT_TYPES | (offers or {}), JSON)
+        rdf_media = wanted(request, RDF_TYPES | (offers or {}), TURTLE)
+        base = base_of(request)
         cancel = threading.Event()
+
+        def work() -> tuple[Outcome, str, bytes]:  # one trip to a worker thread: guard, run, encode
+            if guard:
+                check_query(text, allow)
+            outcome = engine.execute(text, cancel, **graphs)
+            media = rdf_media if outcome.kind == "triples" else results_media
+            if media == HTML:
+                return outcome, "text/html; charset=utf-8", pages.results_html(outcome, engine.labels, base, title)
+            return outcome, media, encode(outcome, media)
+
         try:
             with anyio.fail_after(timeout):
-                outcome = await anyio.to_thread.run_sync(
-                    lambda: engine.execute(text, cancel, **kwargs), abandon_on_cancel=True)
+                outcome, media, body = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
         except TimeoutError:
             cancel.set()
             raise QueryRefused(503, f"the query ran longer than the time limit of {timeout:g} s and was "
                                     "stopped; narrow it down or add a LIMIT") from None
-        if outcome.kind == "triples":
-            media = wanted(request, RDF_TYPES | (offers or {}), TURTLE)
-        else:
-            media = wanted(request, RESULT_TYPES | (offers or {}), JSON)
-        if media == HTML:
-            body = pages.results_html(outcome, engine.labels, base_of(request), title)
-        else:
-            body = await anyio.to_thread.run_sync(encode, outcome, media)
-        headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if outcome.truncated else {}
-        return Response(body, media_type=media if media != HTML else "text/html; charset=utf-8", headers=headers)
+        headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if outcome.truncated else None
+        return Response(body, media_type=media, headers=headers)
 
     async def sparql(request: Request) -> Response:
         params = request.query_params
@@ -334,8 +338,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             if iri not in allow:
                 raise QueryRefused(403, f"default-graph-uri / named-graph-uri <{iri}> is not allowed: only "
                                         f"the local graphs {sorted(allow)} may be named")
-        await anyio.to_thread.run_sync(check_query, text, allow)
-        return await run(request, text, **graphs)
+        return await run(request, text, guard=True, **graphs)
 
     async def entity(request: Request) -> Response:
         iri = URIRef(BASE + "id/" + request.path_params["rest"])

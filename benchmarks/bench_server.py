@@ -1,0 +1,141 @@
+"""Throughput of our SPARQL endpoint against the Oxigraph server, on the real data, in one run.
+
+Builds a temporary copy of the project, serves it with ``serge_kg.server`` under uvicorn and with
+``oxigraph serve`` (loaded through ``serge_kg.publish``), both on 127.0.0.1, then fires a bounded
+concurrent load (``--clients`` concurrent clients, ``--requests`` requests per query) of every saved
+query without required parameters at each, over the SPARQL 1.1 Protocol (GET, JSON results).
+
+    python benchmarks/bench_server.py [--clients 8] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from serge_kg.namespaces import PREFIXES
+from serge_kg.paths import Paths, find_root
+from serge_kg.pipeline import build
+from serge_kg.publish import publish
+from serge_kg.query import bindings_for, list_queries, with_values
+from serge_kg.server import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, params={"query": "ASK {}"}, timeout=1)
+            return
+        except httpx.TransportError:
+            if proc is not None and proc.poll() is not None:
+                raise SystemExit("oxigraph serve exited")
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up")
+
+
+async def load(url: str, query: str, clients: int, requests: int) -> tuple[float, list[float]]:
+    """Requests per second and the latency of each request (seconds)."""
+    latencies: list[float] = []
+    todo = iter(range(requests))
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+        async def worker() -> None:
+            for _ in todo:
+                t = time.perf_counter()
+                r = await client.get(url, params={"query": query},
+                                     headers={"Accept": "application/sparql-results+json"})
+                latencies.append(time.perf_counter() - t)
+                if r.status_code != 200:
+                    raise SystemExit(f"{url}: HTTP {r.status_code}: {r.text[:300]}")
+        for _ in range(min(20, requests)):  # warm-up
+            await client.get(url, params={"query": query})
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        return requests / (time.perf_counter() - start), latencies
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+
+    root = find_root()
+    work = Path(tempfile.mkdtemp(prefix="serge-bench-"))
+    for sub in ("ontology", "queries", "data"):
+        shutil.copytree(root / sub, work / "project" / sub)
+    paths = Paths(work / "project")
+    t = time.perf_counter()
+    result = build(paths, validate=False)
+    print(f"built {len(result.asserted)} asserted + {len(result.inferred)} inferred triples "
+          f"in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+
+    ours_port, ox_port = free_port(), free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(paths), host="127.0.0.1", port=ours_port,
+                                           log_level="warning", lifespan="off", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    binary = Path(sys.executable).parent / "oxigraph"
+    proc = subprocess.Popen([str(binary if binary.exists() else shutil.which("oxigraph") or "oxigraph"), "serve",
+                             "--location", str(work / "oxidb"), "--bind", f"127.0.0.1:{ox_port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        ours, theirs = f"http://127.0.0.1:{ours_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
+        wait_for(ours)
+        wait_for(theirs, proc)
+        publish(paths, f"http://127.0.0.1:{ox_port}/store")
+        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        rows = []
+        for q in list_queries(paths.queries):
+            if any(p.default is None for p in q.params):
+                continue
+            text = prologue + with_values(q.text, bindings_for(q, {}, result.asserted))
+            a_rps, a_lat = asyncio.run(load(ours, text, args.clients, args.requests))
+            b_rps, b_lat = asyncio.run(load(theirs, text, args.clients, args.requests))
+            rows.append((q.name, a_rps, b_rps, a_lat, b_lat))
+        print(f"{args.clients} concurrent clients, {args.requests} requests per query and server, "
+              f"{len(result.asserted) + len(result.inferred)} triples\n")
+        head = f"{'query':32} {'ours req/s':>10} {'oxi req/s':>10} {'ratio':>6}  {'ours p50/p99 ms':>16}  {'oxi p50/p99 ms':>15}"
+        print(head + "\n" + "-" * len(head))
+        for name, a_rps, b_rps, a_lat, b_lat in rows:
+            print(f"{name:32} {a_rps:10.0f} {b_rps:10.0f} {a_rps / b_rps:6.2f}  "
+                  f"{pct(a_lat, .5):7.1f}/{pct(a_lat, .99):7.1f}  {pct(b_lat, .5):7.1f}/{pct(b_lat, .99):7.1f}")
+        total = sum(args.requests / (r[1]) for r in rows), sum(args.requests / (r[2]) for r in rows)
+        print(f"\noverall: ours {len(rows) * args.requests / total[0]:.0f} req/s, oxigraph "
+              f"{len(rows) * args.requests / total[1]:.0f} req/s, ratio {total[1] / total[0]:.2f} "
+              f"(geometric mean of per-query ratios "
+              f"{statistics.geometric_mean([r[1] / r[2] for r in rows]):.2f})")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
