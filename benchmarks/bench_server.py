@@ -1,11 +1,12 @@
 """Throughput of our SPARQL endpoint against the Oxigraph server, on the real data, in one run.
 
-Builds a temporary copy of the project, serves it with ``serge_kg.server`` under uvicorn and with
+Builds a temporary copy of the project, serves it with ``serge_kg.server`` under uvicorn (its own
+process, one worker) and with
 ``oxigraph serve`` (loaded through ``serge_kg.publish``), both on 127.0.0.1, then fires a bounded
 concurrent load (``--clients`` concurrent clients, ``--requests`` requests per query) of every saved
 query without required parameters at each, over the SPARQL 1.1 Protocol (GET, JSON results).
 
-    python benchmarks/bench_server.py [--clients 8] [--requests 200]
+    python benchmarks/bench_server.py [--clients 8] [--requests 200] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -18,19 +19,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from serge_kg.namespaces import PREFIXES
 from serge_kg.paths import Paths, find_root
 from serge_kg.pipeline import build
 from serge_kg.publish import publish
 from serge_kg.query import bindings_for, list_queries, with_values
-from serge_kg.server import create_app
 
 
 def free_port() -> int:
@@ -47,7 +45,7 @@ def wait_for(url: str, proc: subprocess.Popen[bytes] | None = None) -> None:
             return
         except httpx.TransportError:
             if proc is not None and proc.poll() is not None:
-                raise SystemExit("oxigraph serve exited")
+                raise SystemExit(f"{url}: the server process exited")
             time.sleep(0.1)
     raise SystemExit(f"{url} did not come up")
 
@@ -82,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per query; the best one counts")
     args = parser.parse_args()
 
     root = find_root()
@@ -95,17 +94,19 @@ def main() -> None:
           f"in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
     ours_port, ox_port = free_port(), free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(paths), host="127.0.0.1", port=ours_port,
-                                           log_level="warning", lifespan="off", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    # our server runs in its own process (as `serge-kg serve` would), so it does not share a GIL with the client
+    code = ("import uvicorn; from pathlib import Path; from serge_kg.paths import Paths; "
+            "from serge_kg.server import create_app; "
+            f"uvicorn.run(create_app(Paths(Path({str(paths.root)!r}))), host='127.0.0.1', port={ours_port}, "
+            "log_level='warning', access_log=False, lifespan='off')")
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     binary = Path(sys.executable).parent / "oxigraph"
     proc = subprocess.Popen([str(binary if binary.exists() else shutil.which("oxigraph") or "oxigraph"), "serve",
                              "--location", str(work / "oxidb"), "--bind", f"127.0.0.1:{ox_port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         ours, theirs = f"http://127.0.0.1:{ours_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
-        wait_for(ours)
+        wait_for(ours, server)
         wait_for(theirs, proc)
         publish(paths, f"http://127.0.0.1:{ox_port}/store")
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -114,10 +115,16 @@ def main() -> None:
             if any(p.default is None for p in q.params):
                 continue
             text = prologue + with_values(q.text, bindings_for(q, {}, result.asserted))
-            a_rps, a_lat = asyncio.run(load(ours, text, args.clients, args.requests))
-            b_rps, b_lat = asyncio.run(load(theirs, text, args.clients, args.requests))
+            best: dict[str, tuple[float, list[float]]] = {}
+            for _ in range(args.rounds):  # alternate, so background noise hits both sides alike
+                for side, url in (("ours", ours), ("oxi", theirs)):
+                    run = asyncio.run(load(url, text, args.clients, args.requests))
+                    if side not in best or run[0] > best[side][0]:
+                        best[side] = run
+            (a_rps, a_lat), (b_rps, b_lat) = best["ours"], best["oxi"]
             rows.append((q.name, a_rps, b_rps, a_lat, b_lat))
-        print(f"{args.clients} concurrent clients, {args.requests} requests per query and server, "
+        print(f"{args.clients} concurrent clients, {args.requests} requests per query and server "
+              f"(best of {args.rounds} alternating rounds), "
               f"{len(result.asserted) + len(result.inferred)} triples\n")
         head = f"{'query':32} {'ours req/s':>10} {'oxi req/s':>10} {'ratio':>6}  {'ours p50/p99 ms':>16}  {'oxi p50/p99 ms':>15}"
         print(head + "\n" + "-" * len(head))
@@ -130,8 +137,8 @@ def main() -> None:
               f"(geometric mean of per-query ratios "
               f"{statistics.geometric_mean([r[1] / r[2] for r in rows]):.2f})")
     finally:
-        server.should_exit = True
-        thread.join(10)
+        server.terminate()
+        server.wait(10)
         proc.terminate()
         proc.wait(10)
         shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Time each build stage and each saved query (both engines) on the real data, and print tables.
+
+Run:  .venv/bin/python benchmarks/bench_build.py [--repeat 5]
+Not a test: timings depend on the machine. Targets (2-core machine): whole build < 3 s,
+every saved query < 5 ms median on Oxigraph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from rdflib import Graph
+
+from serge_kg.paths import Paths, find_root
+from serge_kg.pipeline import build
+from serge_kg.query import bindings_for, list_queries, run_oxigraph, run_rdflib, to_oxigraph
+from serge_kg.reason import infer
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (median reported)")
+    ap.add_argument("--full-owlrl", action="store_true", help="also time owlrl's complete OWL-RL semantics")
+    args = ap.parse_args()
+    paths = Paths(find_root(Path.cwd()))
+
+    stage_runs: dict[str, list[float]] = {}
+    for _ in range(args.repeat):
+        result = build(paths)  # writes build/, like `serge-kg build`
+        for stage, secs in result.timings.items():
+            stage_runs.setdefault(stage, []).append(secs)
+        stage_runs.setdefault("total", []).append(sum(result.timings.values()))
+    print(f"build of the complete graph: {len(result.asserted)} asserted + {len(result.inferred)} inferred "
+          f"triples, median of {args.repeat} runs")
+    print(f"{'stage':<12}{'median s':>10}{'min s':>10}")
+    for stage, runs in stage_runs.items():
+        print(f"{stage:<12}{statistics.median(runs):>10.3f}{min(runs):>10.3f}")
+
+    if args.full_owlrl:
+        t = time.perf_counter()
+        full = infer(result.asserted, result.ontology, full=True)
+        print(f"\nowlrl full OWL-RL semantics: {time.perf_counter() - t:.2f} s, {len(full)} inferred triples "
+              f"(lean: {stage_runs['reason'][-1]:.2f} s, {len(result.inferred)})")
+
+    graph = Graph()
+    for t3 in result.asserted:
+        graph.add(t3)
+    for t3 in result.inferred:
+        graph.add(t3)
+    store = to_oxigraph(graph)
+    print(f"\nsaved queries on asserted + inferred ({len(graph)} triples), median of {args.repeat * 4} runs (ms)")
+    print(f"{'query':<34}{'rows':>6}{'oxigraph':>10}{'rdflib':>10}{'speed-up':>10}")
+    for q in list_queries(paths.queries):
+        b = bindings_for(q, {}, graph)
+        ox_t, rl_t = [], []
+        for _ in range(args.repeat * 4):
+            t = time.perf_counter()
+            rows = run_oxigraph(q, store, b).rows
+            ox_t.append((time.perf_counter() - t) * 1000)
+        for _ in range(max(1, args.repeat)):
+            t = time.perf_counter()
+            run_rdflib(q, graph, b)
+            rl_t.append((time.perf_counter() - t) * 1000)
+        ox_m, rl_m = statistics.median(ox_t), statistics.median(rl_t)
+        print(f"{q.name:<34}{len(rows):>6}{ox_m:>10.2f}{rl_m:>10.1f}{rl_m / ox_m:>9.0f}x")
+
+
+if __name__ == "__main__":
+    main()
