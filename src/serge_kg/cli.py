@@ -200,3 +200,38 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
     else:
         sys.stdout.buffer.write(data)
+
+
+@main.command("serve", epilog="Example: serge-kg serve --port 8000, then open http://127.0.0.1:8000/\n\n"
+              "  curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%203'\n\n"
+              + EXIT_CODES)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Per-query time limit in seconds.")
+@click.option("--max-rows", type=int, default=10000, show_default=True, help="Result-row cap per query.")
+@click.option("--base-url", default=None, help="Public base URL for links (default: http://HOST:PORT).")
+@click.pass_context
+@handle_errors
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP."""
+    import uvicorn
+
+    from .server import create_app
+    app = create_app(_paths(ctx), base_url=base_url or f"http://{host}:{port}", timeout=timeout, max_rows=max_rows)
+    click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command("publish", epilog="Example: serge-kg publish --endpoint http://127.0.0.1:7878/store\n\n" + EXIT_CODES)
+@click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL of the target store.")
+@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the default graph).")
+@click.option("--user", envvar="SERGE_KG_USER", default=None, help="User name (or env SERGE_KG_USER).")
+@click.option("--password", envvar="SERGE_KG_PASSWORD", default=None, help="Password (or env SERGE_KG_PASSWORD).")
+@click.pass_context
+@handle_errors
+def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None,
+                password: str | None) -> None:
+    """Load the graph (asserted + inferred) into any SPARQL 1.1 Graph Store Protocol store."""
+    from .publish import publish
+    n = publish(_paths(ctx), endpoint, graph_iri=graph_iri, auth=(user, password or "") if user else None)
+    click.echo(f"published {n} triples to {endpoint}")

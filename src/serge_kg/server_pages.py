@@ -79,6 +79,32 @@ def page(title: str, body: str) -> bytes:
             f' · <a href="/void">VoID</a></nav>{body}</body></html>').encode("utf-8")
 
 
+def negotiate(accept: str | None, offers: dict[str, str], default: str) -> str:
+    """The offered representation ``Accept`` prefers (``offers``: media type -> representation)."""
+    if not accept:
+        return default
+    ranges: list[tuple[str, float]] = []
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0
+        ranges.append((media.strip().lower(), q))
+    best, best_q = default, 0.0
+    for media, rep in offers.items():
+        matches = [(2 if r == media else 1 if r == media.split("/")[0] + "/*" else 0, rq)
+                   for r, rq in ranges if r in (media, "*/*", media.split("/")[0] + "/*")]
+        q = max(matches)[1] if matches else 0.0
+        if q > best_q or (q == best_q and q > 0 and rep == default):
+            best, best_q = rep, q
+    return best
+
+
 # ---------------------------------------------------------------- entities
 
 def entity_graph(iri: URIRef, asserted: Graph) -> Graph:
