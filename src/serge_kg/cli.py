@@ -208,8 +208,9 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Per-query time limit in seconds.")
-@click.option("--max-rows", type=int, default=10000, show_default=True, help="Result-row cap per query.")
-@click.option("--base-url", default=None, help="Public base URL for links (default: http://HOST:PORT).")
+@click.option("--max-rows", type=int, default=10000, show_default=True,
+              help="Result cap; longer results are cut and flagged X-Result-Truncated: true.")
+@click.option("--base-url", default=None, help="Public base URL for page links (default: the URL each request came to).")
 @click.pass_context
 @handle_errors
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:
@@ -217,9 +218,9 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows
     import uvicorn
 
     from .server import create_app
-    app = create_app(_paths(ctx), base_url=base_url or f"http://{host}:{port}", timeout=timeout, max_rows=max_rows)
+    app = create_app(_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
 @main.command("publish", epilog="Example: serge-kg publish --endpoint http://127.0.0.1:7878/store\n\n" + EXIT_CODES)

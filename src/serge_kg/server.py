@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, urljoin
 import anyio
 import anyio.to_thread
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.parserutils import CompValue
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
