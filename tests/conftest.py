@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from serge_kg.paths import Paths
 from serge_kg.pipeline import BuildResult, build
@@ -25,6 +26,16 @@ def make_project(target: Path, data: Path | None = MINI) -> Paths:
             (target / "data" / f.stem).mkdir(parents=True, exist_ok=True)
             shutil.copy(f, target / "data" / f.stem / f.name)
     return Paths(target)
+
+
+def union(result: BuildResult) -> Graph:
+    """Asserted + inferred triples of a build, as one graph."""
+    g = Graph()
+    for t in result.asserted:
+        g.add(t)
+    for t in result.inferred:
+        g.add(t)
+    return g
 
 
 @pytest.fixture

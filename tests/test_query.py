@@ -6,12 +6,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 
 from serge_kg.errors import QueryFileError, QueryParameterError
 from serge_kg.namespaces import PREFIXES
 from serge_kg.pipeline import BuildResult
+
+from conftest import union
 from serge_kg.query import (SavedQuery, bindings_for, find_query, list_queries, parse_query_file,
                             run_oxigraph, run_rdflib, to_oxigraph)
 
@@ -19,15 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 ALL = sorted(QUERIES.rglob("*.rq"))
 REPORTS = list_queries(QUERIES)
-
-
-def _union(r: BuildResult) -> Graph:
-    g = Graph()
-    for t in r.asserted:
-        g.add(t)
-    for t in r.inferred:
-        g.add(t)
-    return g
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(QUERIES)))
@@ -48,7 +40,7 @@ def test_there_are_enough_saved_questions() -> None:
 
 @pytest.mark.parametrize("q", REPORTS, ids=lambda q: q.name)
 def test_every_saved_query_answers_on_the_full_graph(full_built: BuildResult, q: SavedQuery) -> None:
-    g = _union(full_built)
+    g = union(full_built)
     res = run_rdflib(q, g, bindings_for(q, {}, g))
     assert res.rows, f"{q.name} returned nothing"
 
@@ -60,7 +52,7 @@ def _key(res_rows: list, ordered: bool) -> object:
 
 @pytest.mark.parametrize("q", REPORTS, ids=lambda q: q.name)
 def test_engines_agree(full_built: BuildResult, q: SavedQuery) -> None:
-    g = _union(full_built)
+    g = union(full_built)
     store = to_oxigraph(g)
     b = bindings_for(q, {}, g)
     a, o = run_rdflib(q, g, b), run_oxigraph(q, store, b)
