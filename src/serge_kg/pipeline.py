@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 
 from .convert import convert, new_graph
 from .errors import ShapeLoadError
@@ -107,7 +107,6 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
     if reason:
         t = stage("reason (OWL-RL)")
         sources = [s.meta["revision_url"] for s in dataset.sources.values()]
-        from rdflib import URIRef
         inferred = infer(asserted, ontology, extra_subjects=[URIRef(u) for u in sources])
         timings["reason"] = time.perf_counter() - t
     result = BuildResult(dataset, ontology, asserted, inferred, timings=timings)

@@ -16,7 +16,7 @@ from xml.sax.saxutils import quoteattr
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
-from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .namespaces import BASE, ID, PREFIXES, SK
@@ -24,7 +24,7 @@ from .query import SavedQuery
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = str(XSD.string)
 _HIDDEN = {RDF.type, RDFS.label, PROV.wasDerivedFrom}
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
           "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.25rem .5rem;"
@@ -305,7 +305,7 @@ def service_description(endpoint: str, triples: int) -> Graph:
     g = Graph()
     g.bind("sd", SD)
     g.bind("formats", FORMATS_NS)
-    g.bind("void", "http://rdfs.org/ns/void#")
+    g.bind("void", VOID)
     svc = URIRef(endpoint)
     g.add((svc, RDF.type, SD.Service))
     g.add((svc, SD.endpoint, svc))
@@ -318,7 +318,7 @@ def service_description(endpoint: str, triples: int) -> Graph:
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    g.add((default, URIRef("http://rdfs.org/ns/void#triples"), Literal(triples)))
+    g.add((default, VOID.triples, Literal(triples)))
     for name in (ASSERTED_GRAPH, INFERRED_GRAPH):
         named = BNode()
         g.add((dataset, SD.namedGraph, named))
