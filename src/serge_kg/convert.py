@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from rdflib import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from .dates import parse_date
 from .isbn import normalize_isbn
@@ -63,6 +63,9 @@ class Converter:
             self._source(source)
         for rec in sorted(self.ds.records.values(), key=lambda r: (r.kind, r.id)):
             self._record(rec)
+        for rid, decision in sorted(self.ds.links.items()):
+            # a verified QID is an identity link; it stays out of the OWL-RL input (see reason.py)
+            self.g.add((self.iri(rid), OWL.sameAs, decision.item))
         return self.g
 
     # provenance -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .dates import EDTF_HELP, DateError, parse_date
+from .decisions import Decision, linked, read_decisions
 from .errors import RecordError, RecordErrors
 from .isbn import IsbnError, normalize_isbn
 from .mia import mia_work_records
@@ -58,6 +59,12 @@ class Dataset:
 
     records: dict[str, Record]
     sources: dict[str, Source]
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def links(self) -> dict[str, Decision]:
+        """The records with a verified (``same``) Wikidata QID, by record id."""
+        return linked(self.decisions)
 
     def of_kind(self, kind: str) -> list[Record]:
         """Records of one kind, sorted by id."""
@@ -333,6 +340,9 @@ def load_dataset(data_dir: Path) -> Dataset:
             records[rid].data["claims"] = [
                 {**_clean(c), "evidence": c.get("_evidence", [])} for c in rec.get("claims", []) if isinstance(c, dict)]
     errors += checker.errors
+    decisions, decision_errors = read_decisions(data_dir / "wikidata" / "decisions.csv", set(ids),
+                                                "data/wikidata/decisions.csv")
+    errors += decision_errors
     if errors:
         raise RecordErrors(errors)
-    return Dataset(records, sources)
+    return Dataset(records, sources, decisions)
