@@ -85,7 +85,7 @@ def test_queries_lists_summaries(mini: Paths) -> None:
     assert code == 0 and "life-timeline" in out and "--param person=<iri>" in out
 
 
-@pytest.mark.parametrize("cmd", ["build", "validate", "queries", "query", "export"])
+@pytest.mark.parametrize("cmd", ["build", "validate", "queries", "query", "export", "stats", "coverage"])
 def test_every_command_explains_itself_with_an_example(cmd: str) -> None:
     res = CliRunner().invoke(main, [cmd, "--help"])
     assert res.exit_code == 0 and ("Example" in res.output or cmd == "queries" and "saved queries" in res.output)

@@ -20,7 +20,7 @@ from .export import FORMATS, load_context, serialize, write_atomic
 from .paths import Paths, find_root
 from .pipeline import build, load_graphs
 from .query import ENGINES, bindings_for, find_query, list_queries, run_oxigraph, run_rdflib, to_oxigraph
-from .render import RESULT_FORMATS, render
+from .render import RESULT_FORMATS, render, render_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CODES = "Exit codes: 0 ok, 1 data does not conform, 2 input or tool error."
@@ -180,6 +180,70 @@ def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fm
     if limit is not None:
         result.rows = result.rows[:limit]
     click.echo(render(result, fmt, graph.namespace_manager), nl=False)
+
+
+@main.command("stats", epilog="Examples:\n\n  serge-kg stats\n\n  serge-kg stats --format markdown\n\n" + EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def stats_cmd(ctx: click.Context, fmt: str) -> None:
+    """Counts per kind, source and class; shares with evidence and citation; uncertain dates; disagreements.
+
+    "cited" is the share of records whose evidence carries a footnote; "cited_of_wikipedia" the same
+    among records quoting the Wikipedia article (the MIA index has no footnotes to cite).
+    """
+    from .stats import compute
+    paths = _paths(ctx)
+    result = build(paths, reason=True, validate=False, write=False, progress=_progress(True))
+    for title, columns, rows in compute(result.dataset, result.asserted, result.inferred).tables():
+        if fmt in ("table", "markdown"):
+            click.echo(f"\n{'## ' if fmt == 'markdown' else ''}{title}\n")
+        click.echo(render_rows(columns, rows, fmt, max_width=70), nl=False)
+
+
+@main.command("coverage", epilog="Examples:\n\n  serge-kg coverage\n\n"
+              "  serge-kg coverage --list --uncovered --source wikipedia\n\n"
+              "  serge-kg coverage -o coverage.csv        (or .md for Markdown)\n\n" + EXIT_CODES)
+@click.option("--source", type=click.Choice(["wikipedia", "mia"]), default=None, help="Only this source.")
+@click.option("--list", "show_list", is_flag=True, help="Print every sentence with the records that quote it.")
+@click.option("--uncovered", is_flag=True, help="With --list or -o: only sentences no record quotes (the to-do list).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the sentence list to this file (CSV, or Markdown for .md), atomically.")
+@click.pass_context
+@handle_errors
+def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncovered: bool, fmt: str,
+                 output: Path | None) -> None:
+    """How much of each source the records quote, sentence by sentence.
+
+    Splits the article (lead, infobox, sections, the English-works list) and the MIA index (each listed
+    writing, prose paragraphs) into sentences, and finds for each the records whose evidence quotes fall
+    in it. Prints the covered share per source and section, and what the split leaves out.
+    """
+    from .coverage import EXCLUDED, coverage, shares
+    from .records import load_dataset
+    units = [u for u in coverage(load_dataset(_paths(ctx).data)) if source in (None, u.source)]
+    share_rows = [[s.source, s.section, s.units, s.covered, f"{s.percent:.1f}%"] for s in shares(units)]
+    listed = [u for u in units if not (uncovered and u.covered)]
+    columns = ["source", "section", "line", "covered", "records", "sentence"]
+    rows: list[list[object]] = [[u.source, u.section, u.line, "yes" if u.covered else "no",
+                                 " ".join(u.records), u.text] for u in listed]
+    if output:
+        out_fmt = "markdown" if output.suffix.lower() in (".md", ".markdown") else "csv"
+        write_atomic(output, render_rows(columns, rows, out_fmt, max_width=10_000).encode())
+        click.echo(f"wrote {len(rows)} sentences to {output}", err=True)
+    if show_list:
+        click.echo(render_rows(columns, rows, fmt, max_width=90), nl=False)
+        return
+    click.echo(render_rows(["source", "section", "sentences", "covered", "share"], share_rows, fmt), nl=False)
+    if fmt in ("table", "markdown"):
+        click.echo("\nleft out of the split:")
+        for src, parts in EXCLUDED.items():
+            if source in (None, src):
+                for part in parts:
+                    click.echo(f"  {src}: {part}")
+        todo = sum(not u.covered for u in units)
+        click.echo(f"\n{todo} sentence(s) quoted by no record; see them with --list --uncovered")
 
 
 @main.command("export", epilog="Examples:\n\n  serge-kg export --format turtle -o serge.ttl\n\n"

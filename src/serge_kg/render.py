@@ -81,3 +81,9 @@ def render(result: Result, fmt: str, nm: NamespaceManager | None = None, max_wid
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in clipped]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def render_rows(columns: list[str], rows: list[list[object]], fmt: str, max_width: int = 60) -> str:
+    """Format plain Python rows (numbers, strings) like a query result."""
+    as_terms = [tuple(None if v is None else Literal(v) for v in row) for row in rows]
+    return render(Result(columns, as_terms), fmt, None, max_width)
