@@ -21,6 +21,8 @@ def make_project(target: Path, data: Path | None = MINI) -> Paths:
     shutil.copytree(ROOT / "queries", target / "queries")
     shutil.copytree(ROOT / "data" / "sources", target / "data" / "sources")
     shutil.copytree(ROOT / "data" / "mia", target / "data" / "mia")
+    # the curators' overrides refer to records the mini slice lacks; the mini keeps its own frozen copy
+    shutil.copy(ROOT / "tests" / "data" / "mini-mia-overrides.yaml", target / "data" / "mia" / "overrides.yaml")
     if data is not None:
         for f in data.glob("*.yaml"):
             (target / "data" / f.stem).mkdir(parents=True, exist_ok=True)

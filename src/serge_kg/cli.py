@@ -19,6 +19,7 @@ from .errors import NonConformingError, RecordErrors, SergeKGError
 from .export import FORMATS, load_context, serialize, write_atomic
 from .paths import Paths, find_root
 from .pipeline import build, load_graphs
+from .quickstatements import quickstatements
 from .query import ENGINES, bindings_for, find_query, list_queries, run_oxigraph, run_rdflib, to_oxigraph
 from .render import RESULT_FORMATS, render, render_rows
 
@@ -247,8 +248,11 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
 
 
 @main.command("export", epilog="Examples:\n\n  serge-kg export --format turtle -o serge.ttl\n\n"
-              "  serge-kg export --format jsonld --inferred > serge.jsonld\n\n" + EXIT_CODES)
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True)
+              "  serge-kg export --format jsonld --inferred > serge.jsonld\n\n"
+              "  serge-kg export --format quickstatements -o serge.qs\n\n" + EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "quickstatements"]), default="turtle",
+              show_default=True, help="An RDF syntax, or quickstatements: our sourced facts about "
+              "Wikidata-linked entities as QuickStatements V1 lines with S854 references.")
 @click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples (TriG/N-Quads: as a second named graph).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
@@ -257,8 +261,11 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
 def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
     """Serialise the graph (asserted triples, or with --inferred also the inferred ones)."""
     paths = _paths(ctx)
-    asserted, extra = load_graphs(paths, inferred=inferred, progress=_progress(True))
-    data = serialize(fmt, asserted, extra if inferred else None, load_context(paths.context))
+    asserted, extra = load_graphs(paths, inferred=inferred and fmt != "quickstatements", progress=_progress(True))
+    if fmt == "quickstatements":
+        data = quickstatements(asserted, paths.queries)
+    else:
+        data = serialize(fmt, asserted, extra if inferred else None, load_context(paths.context))
     if output:
         write_atomic(output, data)
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
