@@ -163,7 +163,8 @@ def test_year_one_entry_keeps_its_note(text: str) -> None:
 
 def test_curated_works_are_merged_not_duplicated(records: list[dict]) -> None:
     merged = {r["id"]: r for r in records if r.get("_merge")}
-    assert set(merged) == {"year-one-of-the-russian-revolution", "conquered-city", "from-lenin-to-stalin"}
+    assert set(merged) == {"year-one-of-the-russian-revolution", "conquered-city", "from-lenin-to-stalin",
+                           "lenin-1917", "what-everyone-should-know-about-state-repression", "kronstadt-21"}
     assert merged["from-lenin-to-stalin"]["evidence"][0]["quote"].startswith("From Lenin to Stalin Full PDF")
     assert not any(r["id"].startswith(("mia-year-one", "mia-conquered", "mia-from-lenin")) for r in records)
 
