@@ -47,6 +47,9 @@ def handle_errors(fn: F) -> F:
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader stopped early (`serge-kg ... | head`): not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # never a bare traceback: say what broke and how to see more
             if os.environ.get("SERGE_KG_DEBUG"):
                 raise
@@ -307,3 +310,7 @@ def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: 
     from .publish import publish
     n = publish(_paths(ctx), endpoint, graph_iri=graph_iri, auth=(user, password or "") if user else None)
     click.echo(f"published {n} triples to {endpoint}")
+
+
+from .cli_link import link  # noqa: E402  (last: cli_link uses handle_errors from this module)
+main.add_command(link)
