@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,16 @@ def make_project(target: Path, data: Path | None = MINI) -> Paths:
             (target / "data" / f.stem).mkdir(parents=True, exist_ok=True)
             shutil.copy(f, target / "data" / f.stem / f.name)
     return Paths(target)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``network`` need the internet (Wikidata): skipped unless SERGE_KG_NETWORK=1."""
+    if os.environ.get("SERGE_KG_NETWORK") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the network; set SERGE_KG_NETWORK=1 to run")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)
 
 
 def union(result: BuildResult) -> Graph:

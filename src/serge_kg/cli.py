@@ -156,16 +156,19 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Bind a declared parameter (repeatable). IRIs may be given as a record id, e.g. victor-serge.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @click.option("--inferred", is_flag=True, help="Query asserted + OWL-RL inferred triples (needed for schema:/wdt: terms).")
-@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
-              help="oxigraph is fast; rdflib is the reference engine. Both give the same answers.")
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="oxigraph (default) is fast; rdflib is the reference engine. Both give the same answers. "
+              "Default: the query header's `engine`, else oxigraph.")
 @click.option("--limit", type=int, default=None, help="Show at most this many rows.")
 @click.pass_context
 @handle_errors
 def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, inferred: bool,
-              engine: str, limit: int | None) -> None:
+              engine: str | None, limit: int | None) -> None:
     """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer."""
     paths = _paths(ctx)
     q = find_query(paths.queries, name_or_file)
+    inferred = inferred or q.inferred
+    engine = engine or q.engine or "oxigraph"
     asserted, extra = load_graphs(paths, inferred=inferred, progress=_progress(True))
     graph = asserted
     if inferred:

@@ -1,16 +1,21 @@
 """Saved SPARQL queries: load ``queries/**/*.rq`` with their headers, bind parameters, run on an engine.
 
 A query file starts with grlc-style header lines (``#+ summary: ...``) holding YAML: ``summary``,
-``description``, ``tags``, ``params`` and ``columns``. A parameter ``person`` is the variable
-``?_person`` in the query; it is bound (``initBindings`` on rdflib, ``substitutions`` on Oxigraph),
-never pasted into the text. Two engines give the same answers: rdflib (the reference) and pyoxigraph.
+``description``, ``tags``, ``params``, ``columns`` and ``inferred``. A parameter ``person`` is the
+variable ``?_person`` in the query; it is bound (``initBindings`` on rdflib, an inline ``VALUES``
+block on Oxigraph), never pasted into the text. ``inferred: true`` says that the query needs the
+OWL-RL inferred triples (it asks with aligned terms such as ``wdt:P569``): ``serge-kg query`` then
+loads them even without ``--inferred``. ``engine: rdflib`` names the engine a query needs when the
+other cannot run it well (the federated query: rdflib sends Wikidata one bound request per row,
+Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. Two engines give the same answers: rdflib (the reference)
+and pyoxigraph.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +54,8 @@ class SavedQuery:
     tags: list[str] = field(default_factory=list)
     params: list[Param] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    inferred: bool = False  # needs the OWL-RL inferred graph (header ``inferred: true``)
+    engine: str | None = None  # engine the query is written for (header ``engine: rdflib``), if any
 
     @cached_property
     def prepared(self) -> Any:
@@ -97,8 +104,15 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
                                  f"(allowed: {{name, type: {'|'.join(PARAM_TYPES)}, description, default}})")
         params.append(Param(p["name"], p.get("type", "string"), p.get("description", ""),
                             None if p.get("default") is None else str(p["default"])))
+    inferred = meta.get("inferred", False)
+    if not isinstance(inferred, bool):
+        raise QueryFileError(f"{path}: header 'inferred' must be true or false, not {inferred!r}")
+    engine = meta.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise QueryFileError(f"{path}: header 'engine' must be one of {', '.join(ENGINES)}, not {engine!r}")
     return SavedQuery(name or path.stem, path, text, str(meta["summary"]), str(meta.get("description", "")).strip(),
-                      list(meta.get("tags") or []), params, [str(c) for c in meta.get("columns") or []])
+                      list(meta.get("tags") or []), params, [str(c) for c in meta.get("columns") or []], inferred,
+                      engine)
 
 
 def list_queries(folder: Path, sub: str = "") -> list[SavedQuery]:
@@ -216,17 +230,27 @@ def to_oxigraph(graph: Graph) -> ox.Store:
     return store
 
 
+_XSD_STRING = str(XSD.string)
+
+
+@lru_cache(maxsize=8192)
+def _literal(value: str, datatype: str, language: str | None) -> Literal:
+    """An rdflib literal, cached: answers repeat values ("1", "Weissman 2013"), and building a typed
+    rdflib Literal (which parses its lexical form) costs several microseconds. Terms are immutable."""
+    if language:
+        return Literal(value, lang=language)
+    if datatype == _XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
+
+
 def _from_ox(term: Any) -> Node | None:
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):  # RDF 1.1: a simple literal is an xsd:string
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return _literal(term.value, term.datatype.value, term.language)
     return BNode(term.value)
 
 
@@ -274,7 +298,7 @@ def run_oxigraph(query: SavedQuery, store: ox.Store, bindings: dict[str, Node]) 
     """
     try:
         res = store.query(with_values(query.text, bindings), prefixes=PREFIXES)
-    except (SyntaxError, RuntimeError, ValueError) as exc:
+    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:  # OSError: a SERVICE call that failed
         raise QueryExecutionError(f"{query.path}: Oxigraph could not run the query: {exc}") from exc
     if isinstance(res, ox.QueryBoolean):
         return Result([], [], boolean=bool(res))
