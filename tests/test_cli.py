@@ -89,3 +89,9 @@ def test_queries_lists_summaries(mini: Paths) -> None:
 def test_every_command_explains_itself_with_an_example(cmd: str) -> None:
     res = CliRunner().invoke(main, [cmd, "--help"])
     assert res.exit_code == 0 and ("Example" in res.output or cmd == "queries" and "saved queries" in res.output)
+
+
+def test_root_outside_a_project_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["--root", str(tmp_path), "stats"])
+    assert res.exit_code == 2
+    assert "is not inside a serge-kg project" in res.stderr and "Traceback" not in res.stderr

@@ -11,7 +11,6 @@ SERGE_KG_NETWORK=1, runs against the real service).
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import urllib.parse

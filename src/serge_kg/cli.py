@@ -5,69 +5,22 @@ Exit codes: 0 ok; 1 the data does not conform (SHACL or a violation query); 2 in
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rdflib import Graph
 
-from .errors import NonConformingError, RecordErrors, SergeKGError
+from .cli_common import EXIT_CODES, echo_err, handle_errors, progress_printer, project_paths
+from .cli_link import link
+from .errors import NonConformingError, ProjectNotFoundError
 from .export import FORMATS, load_context, serialize, write_atomic
-from .paths import Paths, find_root
+from .paths import find_root
 from .pipeline import build, load_graphs
 from .quickstatements import quickstatements
 from .query import ENGINES, bindings_for, find_query, list_queries, run_oxigraph, run_rdflib, to_oxigraph
 from .render import RESULT_FORMATS, render, render_rows
-
-F = TypeVar("F", bound=Callable[..., Any])
-EXIT_CODES = "Exit codes: 0 ok, 1 data does not conform, 2 input or tool error."
-
-
-def _err(msg: str) -> None:
-    click.echo(msg, err=True)
-
-
-def handle_errors(fn: F) -> F:
-    """Map library errors to a message on stderr and the documented exit code."""
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except RecordErrors as exc:
-            _err(f"error: {len(exc.errors)} problem(s) in the records:")
-            for e in exc.errors:
-                _err(f"  {e}")
-            sys.exit(exc.exit_code)
-        except SergeKGError as exc:
-            _err(f"error: {exc}")
-            sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except BrokenPipeError:  # the reader stopped early (`serge-kg ... | head`): not an error
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(0)
-        except Exception as exc:  # never a bare traceback: say what broke and how to see more
-            if os.environ.get("SERGE_KG_DEBUG"):
-                raise
-            _err(f"error: unexpected {type(exc).__name__}: {exc} (set SERGE_KG_DEBUG=1 to see the traceback)")
-            sys.exit(2)
-    return wrapper  # type: ignore[return-value]
-
-
-def _paths(ctx: click.Context) -> Paths:
-    return Paths(ctx.obj["root"])
-
-
-def _progress(quiet: bool) -> Callable[[str], None]:
-    def say(stage: str) -> None:
-        if not quiet:
-            click.echo(f"… {stage}", err=True)
-    return say
-
 
 @click.group(epilog=EXIT_CODES)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -80,7 +33,13 @@ def main(ctx: click.Context, root: Path | None) -> None:
     Builds RDF from the curated records in data/, reasons with OWL-RL, validates with SHACL, and
     answers saved SPARQL queries. Start with `serge-kg build`, then `serge-kg queries`.
     """
-    ctx.obj = {"root": find_root(root)}
+    try:
+        ctx.obj = {"root": find_root(root)}
+    except ProjectNotFoundError as exc:
+        if ctx.resilient_parsing or any(a in ("--help", "--version") for a in sys.argv[1:]):
+            ctx.obj = {"root": Path.cwd()}  # help needs no project
+            return
+        raise click.BadParameter(str(exc), param_hint="--root") from exc
 
 
 @main.command("build", epilog="Example: serge-kg build\n\n" + EXIT_CODES)
@@ -90,8 +49,8 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @handle_errors
 def build_cmd(ctx: click.Context, no_reason: bool, quiet: bool) -> None:
     """Load, convert, reason, validate and write every export to build/, then print a report."""
-    paths = _paths(ctx)
-    result = build(paths, reason=not no_reason, validate=True, write=True, progress=_progress(quiet))
+    paths = project_paths(ctx)
+    result = build(paths, reason=not no_reason, validate=True, write=True, progress=progress_printer(quiet))
     report = result.report
     assert report is not None
     click.echo(f"records: {len(result.dataset.records)}   asserted triples: {len(result.asserted)}   "
@@ -111,9 +70,9 @@ def _report_validation(report: Any) -> None:
     if report.conforms:
         click.echo(f"validation: conforms (SHACL + {report.checks_run} check queries)")
         return
-    _err(f"validation: DOES NOT CONFORM, {len(report.violations)} violation(s):")
+    echo_err(f"validation: DOES NOT CONFORM, {len(report.violations)} violation(s):")
     for line in report.violations:
-        _err(f"  {line}")
+        echo_err(f"  {line}")
     sys.exit(NonConformingError.exit_code)
 
 
@@ -123,7 +82,7 @@ def _report_validation(report: Any) -> None:
 @handle_errors
 def validate_cmd(ctx: click.Context, quiet: bool) -> None:
     """Check the records, SHACL shapes and violation queries without writing anything."""
-    result = build(_paths(ctx), reason=True, validate=True, write=False, progress=_progress(quiet))
+    result = build(project_paths(ctx), reason=True, validate=True, write=False, progress=progress_printer(quiet))
     _report_validation(result.report)
 
 
@@ -132,7 +91,7 @@ def validate_cmd(ctx: click.Context, quiet: bool) -> None:
 @handle_errors
 def queries_cmd(ctx: click.Context) -> None:
     """List the saved queries with their summaries and parameters."""
-    for q in list_queries(_paths(ctx).queries):
+    for q in list_queries(project_paths(ctx).queries):
         params = " ".join(f"--param {p.name}=<{p.type}>" + (f" (default {p.default})" if p.default else "")
                           for p in q.params)
         click.echo(f"{q.name:<34} {q.summary}" + (f"\n{'':<34} {params}" if params else ""))
@@ -165,11 +124,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, inferred: bool,
               engine: str | None, limit: int | None) -> None:
     """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer."""
-    paths = _paths(ctx)
+    paths = project_paths(ctx)
     q = find_query(paths.queries, name_or_file)
     inferred = inferred or q.inferred
     engine = engine or q.engine or "oxigraph"
-    asserted, extra = load_graphs(paths, inferred=inferred, progress=_progress(True))
+    asserted, extra = load_graphs(paths, inferred=inferred, progress=progress_printer(True))
     graph = asserted
     if inferred:
         graph = Graph()
@@ -200,8 +159,8 @@ def stats_cmd(ctx: click.Context, fmt: str) -> None:
     among records quoting the Wikipedia article (the MIA index has no footnotes to cite).
     """
     from .stats import compute
-    paths = _paths(ctx)
-    result = build(paths, reason=True, validate=False, write=False, progress=_progress(True))
+    paths = project_paths(ctx)
+    result = build(paths, reason=True, validate=False, write=False, progress=progress_printer(True))
     for title, columns, rows in compute(result.dataset, result.asserted, result.inferred).tables():
         if fmt in ("table", "markdown"):
             click.echo(f"\n{'## ' if fmt == 'markdown' else ''}{title}\n")
@@ -229,7 +188,7 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
     """
     from .coverage import EXCLUDED, coverage, shares
     from .records import load_dataset
-    units = [u for u in coverage(load_dataset(_paths(ctx).data)) if source in (None, u.source)]
+    units = [u for u in coverage(load_dataset(project_paths(ctx).data)) if source in (None, u.source)]
     share_rows = [[s.source, s.section, s.units, s.covered, f"{s.percent:.1f}%"] for s in shares(units)]
     listed = [u for u in units if not (uncovered and u.covered)]
     columns = ["source", "section", "line", "covered", "records", "sentence"]
@@ -266,8 +225,8 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
 @handle_errors
 def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
     """Serialise the graph (asserted triples, or with --inferred also the inferred ones)."""
-    paths = _paths(ctx)
-    asserted, extra = load_graphs(paths, inferred=inferred and fmt != "quickstatements", progress=_progress(True))
+    paths = project_paths(ctx)
+    asserted, extra = load_graphs(paths, inferred=inferred and fmt != "quickstatements", progress=progress_printer(True))
     if fmt == "quickstatements":
         data = quickstatements(asserted, paths.queries)
     else:
@@ -295,7 +254,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows
     import uvicorn
 
     from .server import create_app
-    app = create_app(_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
+    app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
@@ -311,9 +270,8 @@ def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: 
                 password: str | None) -> None:
     """Load the graph (asserted + inferred) into any SPARQL 1.1 Graph Store Protocol store."""
     from .publish import publish
-    n = publish(_paths(ctx), endpoint, graph_iri=graph_iri, auth=(user, password or "") if user else None)
+    n = publish(project_paths(ctx), endpoint, graph_iri=graph_iri, auth=(user, password or "") if user else None)
     click.echo(f"published {n} triples to {endpoint}")
 
 
-from .cli_link import link  # noqa: E402  (last: cli_link uses handle_errors from this module)
 main.add_command(link)

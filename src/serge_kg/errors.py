@@ -37,6 +37,10 @@ class RecordErrors(SergeKGError):
         super().__init__("\n".join(str(e) for e in errors))
 
 
+class ProjectNotFoundError(SergeKGError):
+    """No project folder (with ontology/serge.ttl and data/) at or above the given one."""
+
+
 class SourceError(SergeKGError):
     """A source document is missing or is not byte-for-byte the one recorded in sources.yaml."""
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ProjectNotFoundError
+
 
 def find_root(start: Path | None = None) -> Path:
-    """The project root: the nearest folder above ``start`` (default: cwd, then this file) with ontology/ and data/."""
-    for base in ([start] if start else [Path.cwd(), Path(__file__).resolve()]):
+    """The project root: the nearest folder at or above ``start`` (default: cwd, then this file) with
+    ontology/serge.ttl and data/.
+
+    :raises ProjectNotFoundError: if there is none (never a silent fall-back to another checkout).
+    """
+    for base in ([start.resolve()] if start else [Path.cwd(), Path(__file__).resolve()]):
         for folder in (base, *base.parents):
             if (folder / "ontology" / "serge.ttl").exists() and (folder / "data").is_dir():
                 return folder
-    return Path(__file__).resolve().parents[2]
+    where = start if start else Path.cwd()
+    raise ProjectNotFoundError(f"{where} is not inside a serge-kg project (no folder above it holds "
+                               "ontology/serge.ttl and data/)")
 
 
 @dataclass(frozen=True)
