@@ -23,8 +23,9 @@ from click.testing import CliRunner
 from serge_kg.cli import main
 from serge_kg.decisions import HEADER
 from serge_kg.errors import LinkingError
-from serge_kg.link import (CANDIDATES_HEADER, STATUSES, WikidataTime, compare, is_linkable, life_years,
-                           normalize_name, score_candidate, wikidata_times)
+from serge_kg.link_candidates import CANDIDATES_HEADER, score_candidate
+from serge_kg.link_common import (STATUSES, WikidataTime, compare, is_linkable, life_years, normalize_name,
+                                  wikidata_times)
 from serge_kg.paths import Paths
 from serge_kg.records import load_dataset
 from serge_kg.wikidata_api import (USER_AGENT, Endpoints, SearchHit, WikidataClient, WikidataUnavailable,

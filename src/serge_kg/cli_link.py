@@ -16,8 +16,10 @@ from rdflib import Literal
 
 from .cli_common import handle_errors
 from .export import write_atomic
-from .link import (CACHE_DIR, CANDIDATES_FILE, FINDING_VERDICTS, LINKABLE_KINDS, LinkReport, Verification,
-                   link_report, verify, write_candidates)
+from .link import LinkReport, link_report
+from .link_candidates import CANDIDATES_FILE, write_candidates
+from .link_common import FINDING_VERDICTS, LINKABLE_KINDS, Verification
+from .link_verify import CACHE_DIR, verify
 from .paths import Paths
 from .query import Result
 from .records import load_dataset
