@@ -66,6 +66,9 @@ class Served:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     paths = make_project(tmp_path_factory.mktemp("srv") / "project")
+    (paths.data / "wikidata").mkdir()
+    (paths.data / "wikidata" / "decisions.csv").write_text(
+        "record_id,qid,decision,how_verified\nvictor-serge,Q362009,same,test fixture\n", encoding="utf-8")
     result = build(paths)
     return paths, result
 
@@ -268,6 +271,7 @@ def test_entity_html(site: str) -> None:
     assert "Weissman 2013" in r.text  # its citation
     assert f'href="{site}/id/place/brussels"' in r.text  # links rewritten to this server
     assert "Referenced by" in r.text
+    assert 'href="http://www.wikidata.org/entity/Q362009"' in r.text  # the Wikidata link, followable
 
 
 @pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
