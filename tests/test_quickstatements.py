@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from serge_kg.paths import Paths
-from serge_kg.pipeline import build
+from serge_kg.pipeline import BuildResult, build
 from serge_kg.quickstatements import _qualifiers, qs_time, quickstatements
 
 from test_cli import run
 
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
 WIKI = '"https://en.wikipedia.org/w/index.php?title=Victor_Serge&oldid=1299699723"'
 DECISIONS = """record_id,qid,decision,how_verified
 victor-serge,Q362009,same,test
@@ -73,3 +74,12 @@ def test_cli_writes_the_file(linked: Paths, tmp_path: Path) -> None:
     code, _, err = run(linked, "export", "--format", "quickstatements", "-o", str(out))
     assert code == 0, err
     assert out.read_text(encoding="utf-8").count("\tS854\t") == 7
+
+
+def test_derived_dates_give_no_qualifiers(full_built: BuildResult) -> None:
+    lines = quickstatements(full_built.asserted, QUERIES).decode().splitlines()
+    # Residence in Belgium: its span (birth .. the move to Paris) is derived, so it has a date_note
+    belgium = [line for line in lines if line.startswith("Q362009\tP551\tQ31\t")]
+    assert belgium and not any("\tP580\t" in line or "\tP582\t" in line for line in belgium)
+    # Barcelona 1917 is stated: its start goes out with year precision
+    assert any(line.startswith("Q362009\tP551\tQ1492\tP580\t+1917-00-00T00:00:00Z/9\tS854\t") for line in lines)

@@ -148,6 +148,8 @@ class Converter:
             g.add((s, DCTERMS.description, Literal(d["description"], lang="en")))
         if "date" in d:
             self._date(s, d["date"])
+            if d.get("date_note"):
+                g.add((s, SK.dateNote, Literal(d["date_note"], lang="en")))
         for ev in rec.evidence:
             self._evidence(s, ev)
         getattr(self, f"_{rec.kind}")(s, rec)
@@ -190,8 +192,6 @@ class Converter:
             g.add((s, SK.publishedAs, Literal(alt)))
         if d.get("note"):
             g.add((s, SK.note, Literal(d["note"], lang="en")))
-        if d.get("date_note"):
-            g.add((s, SK.note, Literal(f"date: {d['date_note']}", lang="en")))
         if d.get("ascribed_to"):
             a = ID[f"attribution/{rec.id}"]
             g.add((a, RDF.type, SK.Attribution))

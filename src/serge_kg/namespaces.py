@@ -175,6 +175,7 @@ class SK(DefinedNamespace):
     translationOf: URIRef
     publishedUnderNameOf: URIRef
     note: URIRef
+    dateNote: URIRef
     # places and organizations
     containedIn: URIRef
     locatedIn: URIRef

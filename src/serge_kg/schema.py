@@ -65,7 +65,7 @@ FIELDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
                     "translators": ("refs", ("person",)), "editors": ("refs", AGENTS),
                     "publisher": ("ref", ("organization",)), "place": ("ref", ("place",)),
                     "isbn": ("isbn", ()), "note": ("str", ()), "title": ("str", ())},
-    "event": {"date": ("date", ()), "place": ("ref", ("place",)), "places": ("refs", ("place",)),
+    "event": {"date": ("date", ()), "date_note": ("str", ()), "place": ("ref", ("place",)), "places": ("refs", ("place",)),
               "participants": ("participants", AGENTS), "organization": ("ref", ("organization",)),
               "works": ("refs", ("work", "translation")), "part_of": ("ref", ("event",)),
               "from_place": ("ref", ("place",)), "to_place": ("ref", ("place",))},
