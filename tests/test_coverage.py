@@ -91,8 +91,7 @@ def test_records_are_attached_where_their_quotes_fall(full_built: BuildResult) -
     text = SOURCES["wikipedia"].text
     for rid in prison.records:
         rec = full_built.dataset.records[rid]
-        quotes = list(rec.evidence) + [e for c in rec.get("claims", []) for e in c.get("evidence", [])]
-        starts = [(text.find(e.quote), len(e.quote)) for e in quotes if e.source == "wikipedia"]
+        starts = [(text.find(e.quote), len(e.quote)) for e in rec.all_evidence if e.source == "wikipedia"]
         assert any(at < prison.end and prison.start < at + n for at, n in starts), rid
 
 

@@ -14,13 +14,15 @@ from rdflib import Graph
 
 from .cli_common import EXIT_CODES, echo_err, handle_errors, progress_printer, project_paths
 from .cli_link import link
-from .errors import NonConformingError, ProjectNotFoundError
+from .coverage import EXCLUDED, coverage, shares
+from .errors import NonConformingError
 from .export import FORMATS, load_context, serialize, write_atomic
-from .paths import find_root
 from .pipeline import build, load_graphs
 from .quickstatements import quickstatements
 from .query import ENGINES, bindings_for, find_query, list_queries, run_oxigraph, run_rdflib, to_oxigraph
+from .records import load_dataset
 from .render import RESULT_FORMATS, render, render_rows
+from .stats import compute
 
 @click.group(epilog=EXIT_CODES)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -33,13 +35,9 @@ def main(ctx: click.Context, root: Path | None) -> None:
     Builds RDF from the curated records in data/, reasons with OWL-RL, validates with SHACL, and
     answers saved SPARQL queries. Start with `serge-kg build`, then `serge-kg queries`.
     """
-    try:
-        ctx.obj = {"root": find_root(root)}
-    except ProjectNotFoundError as exc:
-        if ctx.resilient_parsing or any(a in ("--help", "--version") for a in sys.argv[1:]):
-            ctx.obj = {"root": Path.cwd()}  # help needs no project
-            return
-        raise click.BadParameter(str(exc), param_hint="--root") from exc
+    # resolved by each command (project_paths), so --help works anywhere and a wrong --root is
+    # reported like any other input error
+    ctx.obj = {"root": root}
 
 
 @main.command("build", epilog="Example: serge-kg build\n\n" + EXIT_CODES)
@@ -158,7 +156,6 @@ def stats_cmd(ctx: click.Context, fmt: str) -> None:
     "cited" is the share of records whose evidence carries a footnote; "cited_of_wikipedia" the same
     among records quoting the Wikipedia article (the MIA index has no footnotes to cite).
     """
-    from .stats import compute
     paths = project_paths(ctx)
     result = build(paths, reason=True, validate=False, write=False, progress=progress_printer(True))
     for title, columns, rows in compute(result.dataset, result.asserted, result.inferred).tables():
@@ -186,8 +183,6 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
     writing, prose paragraphs) into sentences, and finds for each the records whose evidence quotes fall
     in it. Prints the covered share per source and section, and what the split leaves out.
     """
-    from .coverage import EXCLUDED, coverage, shares
-    from .records import load_dataset
     units = [u for u in coverage(load_dataset(project_paths(ctx).data)) if source in (None, u.source)]
     share_rows = [[s.source, s.section, s.units, s.covered, f"{s.percent:.1f}%"] for s in shares(units)]
     listed = [u for u in units if not (uncovered and u.covered)]

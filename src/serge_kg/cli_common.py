@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import RecordErrors, SergeKGError
-from .paths import Paths
+from .paths import Paths, find_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CODES = "Exit codes: 0 ok, 1 data does not conform, 2 input or tool error."
@@ -49,7 +49,11 @@ def handle_errors(fn: F) -> F:
 
 
 def project_paths(ctx: click.Context) -> Paths:
-    return Paths(ctx.obj["root"])
+    """The project of ``--root`` (or the one around the current folder).
+
+    :raises ProjectNotFoundError: if there is none; call it inside a ``handle_errors`` command.
+    """
+    return Paths(find_root(ctx.obj["root"]))
 
 
 def progress_printer(quiet: bool) -> Callable[[str], None]:

@@ -12,18 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import Literal
 
-from .cli_common import handle_errors
+from .cli_common import handle_errors, project_paths
 from .export import write_atomic
 from .link import LinkReport, link_report
-from .link_candidates import CANDIDATES_FILE, write_candidates
+from .link_candidates import write_candidates
 from .link_common import FINDING_VERDICTS, LINKABLE_KINDS, Verification
 from .link_verify import CACHE_DIR, verify
-from .paths import Paths
-from .query import Result
 from .records import load_dataset
-from .render import render
+from .render import render_rows
 from .wikidata_api import DEFAULT_API, ENV_API, WikidataClient
 
 LINK_EXIT_CODES = ("Exit codes: 0 ok; 1 findings that mean the data is wrong (verify: a mismatch, a merged "
@@ -32,9 +29,8 @@ REPORT_CSV_HEADER = ["record_id", "kind", "type", "label", "status", "qid", "ver
 
 
 def _table(columns: list[str], rows: list[list[Any]]) -> str:
-    """An aligned text table (the query renderer's), from plain values."""
-    result = Result(columns, [tuple(None if v is None else Literal(str(v)) for v in row) for row in rows])
-    return render(result, "table")
+    """An aligned text table, from plain values."""
+    return render_rows(columns, [[None if v is None else str(v) for v in row] for row in rows], "table")
 
 
 def _client(api: str | None, timeout: float, retries: int, backoff: float, pause: float) -> WikidataClient:
@@ -171,7 +167,7 @@ def report_cmd(ctx: click.Context, fmt: str, output: Path | None) -> None:
        entity data cached by the last `serge-kg link verify` in build/wikidata-cache/;
        without it: "not checked (run serge-kg link verify)". No network access.
     """
-    paths = Paths(ctx.obj["root"])
+    paths = project_paths(ctx)
     rep = link_report(load_dataset(paths.data), paths.root / CACHE_DIR)
     text = _report_csv(rep) if fmt == "csv" else _report_table(rep, CACHE_DIR)
     if output:
@@ -216,12 +212,12 @@ def candidates_cmd(ctx: click.Context, kinds: tuple[str, ...], limit: int | None
                         category or template
     Progress (n/total) goes to standard error.
     """
-    paths = Paths(ctx.obj["root"])
+    paths = project_paths(ctx)
     with _client(api, timeout, retries, backoff, pause) as client:
         path, found, searched = write_candidates(paths, client, kinds or None, limit, per_entity, _progress)
     hits = [c for c in found if c.qid]
     click.echo(f"searched {searched} records, {len(hits)} candidates for "
-               f"{len({c.record_id for c in hits})} of them; wrote {CANDIDATES_FILE} "
+               f"{len({c.record_id for c in hits})} of them; wrote {paths.candidates.relative_to(paths.root)} "
                f"(generated; decide in data/wikidata/decisions.csv)")
 
 
@@ -255,7 +251,7 @@ def verify_cmd(ctx: click.Context, qids: tuple[str, ...], api: str | None, timeo
     (read by `serge-kg link report`); nothing is written unless every item was fetched.
     Exit 1 on a mismatch, redirect or missing item, 2 if Wikidata cannot be reached.
     """
-    paths = Paths(ctx.obj["root"])
+    paths = project_paths(ctx)
     with _client(api, timeout, retries, backoff, pause) as client:
         result = verify(paths, client, qids, _progress)
     if not result.verifications:

@@ -14,9 +14,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .mia import PROSE_MIN_LENGTH, dated_entries_without_title, parse_mia_index
+from .mia import PAGE_HEADERS, PROSE_MIN_LENGTH, TRAILER, dated_entries_without_title, parse_mia_index
 from .records import Dataset
-from .sources import MARKER, Source
+from .sources import MARKER, Source, body_start
 
 EXCLUDED: dict[str, tuple[str, ...]] = {
     "wikipedia": (
@@ -33,7 +33,6 @@ EXCLUDED: dict[str, tuple[str, ...]] = {
 }
 """What each source's split leaves out, and why (printed by ``serge-kg coverage``)."""
 
-_BODY_START = "From Wikipedia, the free encyclopedia"
 _LEAD_START = re.compile(r"\( [A-Z][a-z]+ \d{4} \) ")  # end of the "Find sources ... ( June 2025 )" notice
 _TOC = re.compile(r"\(Top\) (.*?) Toggle the table of contents", re.S)
 _TOC_ITEM = re.compile(r"(\d+(?:\.\d+)?) (.+?)(?= \d+(?:\.\d+)? |$)")
@@ -41,6 +40,7 @@ _INFOBOX_FIELDS = ("Born", "Died", "Notable work", "Political party", "Spouse", 
 _LIST_SECTIONS = ("Works available in English",)
 _END_SECTIONS = ("See also",)
 _ABBREVIATION = re.compile(r"(?:\b(?:p|pp|Vol|No|St|Mr|Mrs|Dr|vs|ed|eds|cf|ca)|\b[A-Z])$")
+_LEADING_NOISE = re.compile(r"\s*\[ \d+ \]\s*|\s+")  # whitespace and footnote markers
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?=\s+(?:\[ \d+ \]\s*)*[\"“(]?[A-Z0-9])")
 
 
@@ -72,7 +72,7 @@ def _clean(text: str) -> str:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past surrounding whitespace and footnote markers (a marker cites the unit before it)."""
     while True:
-        m = re.compile(r"\s*\[ \d+ \]\s*|\s+").match(text, start, end)
+        m = _LEADING_NOISE.match(text, start, end)
         if not m or m.end() == start:
             break
         start = m.end()
@@ -122,9 +122,9 @@ def _list_entries(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _wikipedia_units(src: Source) -> list[tuple[str, int, int]]:
     text = src.text
-    body = text.find(_BODY_START)
-    toc = _TOC.search(text, 0, body if body > 0 else len(text))
-    if body < 0 or toc is None:
+    body = body_start(src)
+    toc = _TOC.search(text, 0, body) if body else None
+    if toc is None:
         return [("article", s, e) for s, e in sentences(text, 0, len(text))]
     items = _TOC_ITEM.findall(re.sub(r"Toggle .+? subsection ", "", toc.group(1)))
     headings: list[tuple[int, int, str]] = []  # (start, end of "[ edit ]", "2.1 Title")
@@ -137,7 +137,7 @@ def _wikipedia_units(src: Source) -> list[tuple[str, int, int]]:
         headings.append((at, end, f"{number} {title}"))
         pos = end
     lead = _LEAD_START.search(text, body)
-    lead_start = lead.end() if lead else body + len(_BODY_START)
+    lead_start = lead.end() if lead else body
     units: list[tuple[str, int, int]] = []
     first = headings[0][0] if headings else len(text)
     # the infobox is one run of "Label value" fields; the lead sentence starts at "<name> ( French:"
@@ -200,8 +200,7 @@ def _mia_units(src: Source) -> list[tuple[str, int, int]]:
         stripped = line_text.strip()
         if not stripped or number in used or number >= len(starts):
             continue
-        if stripped.startswith("Last updated on ") or stripped in (
-                "Marxist Writers: Victor Serge", "Marxists’ Internet Archive", "Victor Serge"):
+        if stripped.startswith(TRAILER) or stripped in PAGE_HEADERS:
             continue
         s, e = _line_span(text, number, starts)
         section = "Introduction" if number < first_listing else "Writings"
@@ -220,10 +219,7 @@ def coverage(dataset: Dataset) -> list[Unit]:
     """Every unit of every source, with the ids of the records whose evidence falls in it."""
     units = {sid: split_source(src) for sid, src in dataset.sources.items()}
     for rec in dataset.records.values():
-        quotes = list(rec.evidence)
-        for claim in rec.get("claims", []) if rec.kind == "disagreement" else []:
-            quotes += claim.get("evidence", [])
-        for ev in quotes:
+        for ev in rec.all_evidence:
             src = dataset.sources[ev.source]
             at = src.find(ev.quote)
             if at < 0:

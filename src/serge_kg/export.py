@@ -18,7 +18,7 @@ from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, UR
 
 from .errors import ExportError
 from .query import to_ox
-from .namespaces import BASE, DATASET_IRI, ID, ONTOLOGY_IRI, PREFIXES, SK
+from .namespaces import BASE, DATA_LICENSE, DATASET_IRI, ID, ONTOLOGY_IRI, PREFIXES, SK
 
 FORMATS: dict[str, tuple[str, str]] = {
     "turtle": ("ttl", "text/turtle"),
@@ -136,7 +136,7 @@ def describe_dataset(asserted: Graph, inferred: Graph, sources: list[dict[str, s
     g.add((d, DCTERMS.description, Literal(
         "People, organizations, places, works, translations and events of Victor Serge's life, each fact "
         "with a verbatim quote from its source and the scholarly citation the source gives.", lang="en")))
-    g.add((d, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by-sa/4.0/")))
+    g.add((d, DCTERMS.license, DATA_LICENSE))
     g.add((d, VOID.uriSpace, Literal(str(ID))))
     g.add((d, VOID.vocabulary, URIRef(str(SK._NS))))
     g.add((d, DCTERMS.conformsTo, ONTOLOGY_IRI))

@@ -43,8 +43,10 @@ _PART_TYPES = {"letters": "Letter", "extracts": "Extract"}
 _ANNOTATION_TYPES = {"poem": "Poem", "novel": "Novel", "letter": "Letter"}
 _TITLE_TYPES = ((re.compile(r"(?:Open )?Letter to "), "Letter"), (re.compile(r"Lecture \w+:"), "Lecture"),
                 (re.compile(r".*\bEssay\b"), "Essay"), (re.compile(r"Obituary:"), "Article"))
-_PAGE_HEADERS = frozenset({"Marxist Writers: Victor Serge", "Marxists’ Internet Archive", "Victor Serge"})
-_TRAILER = "Last updated on "
+PAGE_HEADERS = frozenset({"Marxist Writers: Victor Serge", "Marxists’ Internet Archive", "Victor Serge"})
+"""Lines of the page's own furniture (site and page titles), not part of the listing."""
+TRAILER = "Last updated on "
+"""Start of the last line, the page's revision date."""
 _RESERVED = frozenset({"id", "_file", "_line", "_merge", "_mia_id"})
 
 
@@ -194,7 +196,7 @@ def _parse(text: str) -> tuple[list[MiaEntry], list[tuple[int, str]]]:
     untitled: list[tuple[int, str]] = []
     for block in blocks[:body]:  # page headers, epigraph, biography, and writings about Serge
         for number, line in enumerate(block.lines, start=block.start):
-            if len(line) >= PROSE_MIN_LENGTH or line in _PAGE_HEADERS:
+            if len(line) >= PROSE_MIN_LENGTH or line in PAGE_HEADERS:
                 continue
             if not (m := _BY_RE.fullmatch(line)):
                 raise MiaFormatError(number, f"unexpected line before the listing: {line!r}")
@@ -204,10 +206,10 @@ def _parse(text: str) -> tuple[list[MiaEntry], list[tuple[int, str]]]:
     k = body
     while k < len(blocks):
         block, first = blocks[k], blocks[k].lines[0]
-        if first.startswith(_TRAILER) or len(first) >= PROSE_MIN_LENGTH:
+        if first.startswith(TRAILER) or len(first) >= PROSE_MIN_LENGTH:
             if len(block.lines) > 1:
                 raise MiaFormatError(block.start + 1, "paragraph followed directly by another line")
-            if first.startswith(_TRAILER):
+            if first.startswith(TRAILER):
                 if k != len(blocks) - 1:
                     raise MiaFormatError(block.start, "text after the 'Last updated' line")
                 break
@@ -216,7 +218,7 @@ def _parse(text: str) -> tuple[list[MiaEntry], list[tuple[int, str]]]:
         if is_date[k]:
             nxt = blocks[k + 1] if k + 1 < len(blocks) else None
             if (nxt is not None and nxt.blanks_before == 1 and not is_date[k + 1]
-                    and len(nxt.lines[0]) < PROSE_MIN_LENGTH and not nxt.lines[0].startswith(_TRAILER)):
+                    and len(nxt.lines[0]) < PROSE_MIN_LENGTH and not nxt.lines[0].startswith(TRAILER)):
                 entries += _block_entries(nxt, (block.start, first, dates[k] or ""), note)
                 note, k = None, k + 2
             else:  # the scrape lost this entry's link text

@@ -15,6 +15,9 @@ ONTOLOGY_IRI = URIRef(BASE + "ontology")
 DATASET_IRI = URIRef(BASE + "dataset")
 EDTF = URIRef("http://id.loc.gov/datatypes/edtf/EDTF")
 WD = Namespace("http://www.wikidata.org/entity/")
+DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")  # the graph's licence (see README)
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # SPARQL 1.1 Service Description
+W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C unique URIs for result formats
 
 
 class SK(DefinedNamespace):

@@ -152,9 +152,8 @@ def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
 
 
 def _newest_input(paths: Paths) -> float:
-    generated = {paths.data / "wikidata" / "candidates.csv"}  # written by `link candidates`, not an input
     files = [p for base in (paths.data, paths.ontology.parent, paths.queries / "construct")
-             for p in base.rglob("*") if p.is_file() and p not in generated]
+             for p in base.rglob("*") if p.is_file() and p != paths.candidates]
     return max((p.stat().st_mtime for p in files), default=0.0)
 
 

@@ -12,12 +12,12 @@ at the precision the source gives; an uncertain or imprecise EDTF bound gives no
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 
 from .errors import ExportError
+from .link_common import normalize_name
 from .namespaces import WD
 from .query import find_query, run_oxigraph, to_oxigraph
 
@@ -60,11 +60,6 @@ def _qualifiers(span: str | None) -> list[str]:
     return ["P580", t] if t else []
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
 def _names(graph: Graph, node: URIRef | None) -> list[str]:
     if node is None:
         return []
@@ -72,8 +67,8 @@ def _names(graph: Graph, node: URIRef | None) -> list[str]:
 
 
 def _names_fact(quote: str, needles: list[str]) -> bool:
-    q = f" {_fold(quote)} "
-    return any(n and f" {n} " in q for n in (_fold(x) for x in needles))
+    q = f" {normalize_name(quote)} "
+    return any(n and f" {n} " in q for n in (normalize_name(x) for x in needles))
 
 
 def _qid(iri: object) -> str:

@@ -52,6 +52,12 @@ class Record:
         """A field's value."""
         return self.data.get(key, default)
 
+    @property
+    def all_evidence(self) -> list[Evidence]:
+        """Its own evidence and, for a disagreement, the evidence of every claim."""
+        claims = self.data.get("claims", []) if self.kind == "disagreement" else []
+        return [*self.evidence, *(ev for c in claims for ev in c.get("evidence", []))]
+
 
 @dataclass
 class Dataset:

@@ -16,14 +16,12 @@ from xml.sax.saxutils import quoteattr
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
-from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .namespaces import BASE, ID, PREFIXES, SK
+from .namespaces import BASE, ID, PREFIXES, SD, SK, W3C_FORMATS
 from .query import SavedQuery
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 XSD_STRING = str(XSD.string)
 _HIDDEN = {RDF.type, RDFS.label, PROV.wasDerivedFrom}
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
@@ -304,7 +302,7 @@ def service_description(endpoint: str, triples: int) -> Graph:
     from .export import ASSERTED_GRAPH, INFERRED_GRAPH
     g = Graph()
     g.bind("sd", SD)
-    g.bind("formats", FORMATS_NS)
+    g.bind("formats", W3C_FORMATS)
     g.bind("void", VOID)
     svc = URIRef(endpoint)
     g.add((svc, RDF.type, SD.Service))
@@ -312,7 +310,7 @@ def service_description(endpoint: str, triples: int) -> Graph:
     g.add((svc, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "JSON-LD", "N-Triples"):
-        g.add((svc, SD.resultFormat, FORMATS_NS[fmt]))
+        g.add((svc, SD.resultFormat, W3C_FORMATS[fmt]))
     dataset, default = BNode(), BNode()
     g.add((svc, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))

@@ -115,4 +115,4 @@ def load_sources(directory: Path) -> dict[str, Source]:
 def body_start(source: Source) -> int:
     """Offset where the article's own text begins (after navigation), 0 if there is no such marker."""
     pos = source.text.find(_BODY_START)
-    return pos if pos >= 0 else 0
+    return pos + len(_BODY_START) if pos >= 0 else 0

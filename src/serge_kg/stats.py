@@ -19,14 +19,11 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _cited(rec: Record) -> bool:
-    return any(ev.notes for ev in rec.evidence)
+    return any(ev.notes for ev in rec.all_evidence)
 
 
 def _sources(rec: Record) -> set[str]:
-    found = {ev.source for ev in rec.evidence}
-    for claim in rec.get("claims", []) if rec.kind == "disagreement" else []:
-        found |= {ev.source for ev in claim.get("evidence", [])}
-    return found
+    return {ev.source for ev in rec.all_evidence}
 
 
 @dataclass
@@ -74,9 +71,9 @@ def compute(dataset: Dataset, asserted: Graph, inferred: Graph | None = None) ->
     uncertain = {s for s in dated if (s, SK.dateValue, None) not in asserted}
     disagreements = [r for r in dataset.records.values() if r.kind == "disagreement"]
     claims = sum(len(r.get("claims", [])) for r in disagreements)
-    notes_used = {n for r in dataset.records.values() for ev in r.evidence for n in ev.notes}
+    notes_used = {n for r in dataset.records.values() for ev in r.all_evidence for n in ev.notes}
     all_notes = {n for s in dataset.sources.values() for n in s.notes}
-    quotes = {(ev.source, ev.quote) for r in dataset.records.values() for ev in r.evidence}
+    quotes = {(ev.source, ev.quote) for r in dataset.records.values() for ev in r.all_evidence}
     stats.summary = [
         ["records", totals["all"]],
         ["asserted triples", len(asserted)],
