@@ -11,6 +11,7 @@ Installs use the pinned versions in constraints.txt, so every machine gets the s
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -21,6 +22,11 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".serge-kg-installed"
+
+# What the test suite needs beyond Python: (command that must be on PATH, Debian package that gives it).
+# `tasks.py test` installs the missing ones with apt-get when it runs as root; under CI=true a tool
+# that is still missing afterwards is an error, elsewhere the tests that need it skip with a message.
+SYSTEM_TOOLS: list[tuple[str, str]] = []
 
 
 def _run(*args: str | Path) -> None:
@@ -44,6 +50,26 @@ def setup(extras: str) -> None:
         fh.write(key + "\n")
 
 
+def system_tools() -> None:
+    """Install the Debian packages of :data:`SYSTEM_TOOLS` whose command is missing (root + apt-get only)."""
+    missing = [(cmd, pkg) for cmd, pkg in SYSTEM_TOOLS if shutil.which(cmd) is None]
+    if not missing:
+        return
+    packages = sorted({pkg for _, pkg in missing})
+    can_install = os.name == "posix" and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")
+    if can_install:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        print(f"installing {', '.join(packages)} with apt-get (needed by the tests)", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=False, env=env)
+    still = [cmd for cmd, _ in missing if shutil.which(cmd) is None]
+    if still and os.environ.get("CI") == "true":
+        sys.exit(f"CI=true and the tests need {', '.join(still)} (Debian: {', '.join(packages)}), which could not "
+                 "be installed; install them (apt-get install ...) and rerun")
+    if still:
+        print(f"note: {', '.join(still)} not found; the tests that need them will skip", flush=True)
+
+
 def main(argv: list[str]) -> int:
     job = argv[1] if len(argv) > 1 else "run"
     if job == "run":
@@ -53,6 +79,7 @@ def main(argv: list[str]) -> int:
         return 0
     if job == "test":
         setup("test")
+        system_tools()
         result = subprocess.run([str(PY), "-m", "pytest", *argv[2:]], cwd=ROOT)
         return result.returncode
     print(__doc__)

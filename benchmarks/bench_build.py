@@ -16,9 +16,10 @@ from pathlib import Path
 from rdflib import Graph
 
 from serge_kg.paths import Paths, find_root
-from serge_kg.pipeline import build
-from serge_kg.query import bindings_for, list_queries, run_oxigraph, run_rdflib, to_oxigraph
-from serge_kg.reason import infer
+from serge_kg.pipeline.build import build
+from serge_kg.pipeline.reason import infer
+from serge_kg.query.engines import run_oxigraph, run_rdflib, to_oxigraph
+from serge_kg.query.saved import bindings_for, list_queries
 
 
 def main() -> None:

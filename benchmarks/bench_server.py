@@ -26,9 +26,10 @@ import httpx
 
 from serge_kg.namespaces import PREFIXES
 from serge_kg.paths import Paths, find_root
-from serge_kg.pipeline import build
-from serge_kg.publish import publish
-from serge_kg.query import bindings_for, list_queries, with_values
+from serge_kg.pipeline.build import build
+from serge_kg.query.engines import with_values
+from serge_kg.query.saved import bindings_for, list_queries
+from serge_kg.web.publish import publish
 
 
 def free_port() -> int:
@@ -96,7 +97,7 @@ def main() -> None:
     ours_port, ox_port = free_port(), free_port()
     # our server runs in its own process (as `serge-kg serve` would), so it does not share a GIL with the client
     code = ("import uvicorn; from pathlib import Path; from serge_kg.paths import Paths; "
-            "from serge_kg.server import create_app; "
+            "from serge_kg.web.app import create_app; "
             f"uvicorn.run(create_app(Paths(Path({str(paths.root)!r}))), host='127.0.0.1', port={ours_port}, "
             "log_level='warning', access_log=False, lifespan='off')")
     server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
+from serge_kg.cli.main import main
 from serge_kg.paths import Paths
-from serge_kg.pipeline import BuildResult, build
+from serge_kg.pipeline.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini"
@@ -29,6 +31,12 @@ def make_project(target: Path, data: Path | None = MINI) -> Paths:
             (target / "data" / f.stem).mkdir(parents=True, exist_ok=True)
             shutil.copy(f, target / "data" / f.stem / f.name)
     return Paths(target)
+
+
+def run(paths: Paths, *args: str) -> tuple[int, str, str]:
+    """``serge-kg --root <paths.root> ARGS`` in-process: exit code, stdout, stderr."""
+    res = CliRunner().invoke(main, ["--root", str(paths.root), *args])
+    return res.exit_code, res.stdout, res.stderr
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,7 +8,7 @@ import yaml
 from rdflib import RDF
 
 from serge_kg.namespaces import SK
-from serge_kg.pipeline import BuildResult
+from serge_kg.pipeline.build import BuildResult
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = {"wikipedia": (ROOT / "data/sources/000_f99018cbf05d8fcc.txt").read_text(encoding="utf-8"),

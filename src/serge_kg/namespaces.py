@@ -6,6 +6,9 @@ ways); ``_fail = True`` makes a typo raise ``AttributeError`` instead of minting
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from rdflib import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -266,3 +269,20 @@ def entity_iri(kind: str, slug: str) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/serge-kg/id/person/victor-serge')
     """
     return ID[f"{kind}/{slug}"]
+
+
+def slugify(text: str, *, drop_apostrophes: bool = False) -> str:
+    """ASCII slug of a text for minting IRIs from stable keys: lower case, ``[a-z0-9]`` runs joined by hyphens.
+
+    ``drop_apostrophes`` joins the letters around an apostrophe instead of splitting there; the MIA
+    importer's record ids were minted that way, so it keeps the option and no id changes.
+
+    >>> slugify("Weissman 2013")
+    'weissman-2013'
+    >>> slugify("L'An I", drop_apostrophes=True)
+    'lan-i'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if drop_apostrophes:
+        ascii_text = ascii_text.replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")

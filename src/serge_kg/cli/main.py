@@ -1,0 +1,275 @@
+"""The ``serge-kg`` command: one sub-command per pipeline stage. The only module that prints and exits.
+
+Exit codes: 0 ok; 1 the data does not conform (SHACL or a violation query); 2 input or tool error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rdflib import Graph
+
+from serge_kg.errors import NonConformingError
+from serge_kg.pipeline.build import build, load_graphs
+from serge_kg.pipeline.export import FORMATS, load_context, serialize, write_atomic
+from serge_kg.pipeline.records import load_dataset
+from serge_kg.query.engines import run_oxigraph, run_rdflib, to_oxigraph
+from serge_kg.query.render import RESULT_FORMATS, render, render_rows
+from serge_kg.query.saved import ENGINES, bindings_for, find_query, list_queries
+from serge_kg.reports.coverage import EXCLUDED, coverage, shares
+from serge_kg.reports.stats import compute
+from serge_kg.wikidata.quickstatements import quickstatements
+
+from .common import EXIT_CODES, echo_err, handle_errors, progress_printer, project_paths
+from .link import link
+
+
+@click.group(epilog=EXIT_CODES)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (holding data/, ontology/, queries/). Default: found from the current folder.")
+@click.version_option(package_name="serge-kg")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """serge-kg: a linked-data knowledge graph of Victor Serge (1890-1947).
+
+    Builds RDF from the curated records in data/, reasons with OWL-RL, validates with SHACL, and
+    answers saved SPARQL queries. Start with `serge-kg build`, then `serge-kg queries`.
+    """
+    # resolved by each command (project_paths), so --help works anywhere and a wrong --root is
+    # reported like any other input error
+    ctx.obj = {"root": root}
+
+
+@main.command("build", epilog="Example: serge-kg build\n\n" + EXIT_CODES)
+@click.option("--no-reason", is_flag=True, help="Skip the OWL-RL closure (faster; no inferred triples).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+@click.pass_context
+@handle_errors
+def build_cmd(ctx: click.Context, no_reason: bool, quiet: bool) -> None:
+    """Load, convert, reason, validate and write every export to build/, then print a report."""
+    paths = project_paths(ctx)
+    result = build(paths, reason=not no_reason, validate=True, write=True, progress=progress_printer(quiet))
+    report = result.report
+    assert report is not None
+    click.echo(f"records: {len(result.dataset.records)}   asserted triples: {len(result.asserted)}   "
+               f"inferred triples: {len(result.inferred)}")
+    click.echo("\ninstances per class:")
+    for cls, n in result.class_counts().items():
+        click.echo(f"  {cls:<26}{n:>6}")
+    click.echo("\ntime per stage (s):")
+    for stage, secs in result.timings.items():
+        click.echo(f"  {stage:<26}{secs:>6.2f}")
+    click.echo(f"  {'total':<26}{sum(result.timings.values()):>6.2f}")
+    click.echo(f"\nwrote {len(result.outputs)} files to {paths.build}/")
+    _report_validation(report)
+
+
+def _report_validation(report: Any) -> None:
+    if report.conforms:
+        click.echo(f"validation: conforms (SHACL + {report.checks_run} check queries)")
+        return
+    echo_err(f"validation: DOES NOT CONFORM, {len(report.violations)} violation(s):")
+    for line in report.violations:
+        echo_err(f"  {line}")
+    sys.exit(NonConformingError.exit_code)
+
+
+@main.command("validate", epilog="Example: serge-kg validate\n\n" + EXIT_CODES)
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+@click.pass_context
+@handle_errors
+def validate_cmd(ctx: click.Context, quiet: bool) -> None:
+    """Check the records, SHACL shapes and violation queries without writing anything."""
+    result = build(project_paths(ctx), reason=True, validate=True, write=False, progress=progress_printer(quiet))
+    _report_validation(result.report)
+
+
+@main.command("queries", epilog="Example: serge-kg queries")
+@click.pass_context
+@handle_errors
+def queries_cmd(ctx: click.Context) -> None:
+    """List the saved queries with their summaries and parameters."""
+    for q in list_queries(project_paths(ctx).queries):
+        params = " ".join(f"--param {p.name}=<{p.type}>" + (f" (default {p.default})" if p.default else "")
+                          for p in q.params)
+        click.echo(f"{q.name:<34} {q.summary}" + (f"\n{'':<34} {params}" if params else ""))
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"'{item}' is not key=value", param_hint="--param")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@main.command("query", epilog="Examples:\n\n  serge-kg query life-timeline\n\n"
+              "  serge-kg query evidence-for --param entity=arrest-1933 --format markdown\n\n"
+              "  serge-kg query my-query.rq --inferred --format csv\n\n" + EXIT_CODES)
+@click.argument("name_or_file")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a declared parameter (repeatable). IRIs may be given as a record id, e.g. victor-serge.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("--inferred", is_flag=True, help="Query asserted + OWL-RL inferred triples (needed for schema:/wdt: terms).")
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="oxigraph (default) is fast; rdflib is the reference engine. Both give the same answers. "
+              "Default: the query header's `engine`, else oxigraph.")
+@click.option("--limit", type=int, default=None, help="Show at most this many rows.")
+@click.pass_context
+@handle_errors
+def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, inferred: bool,
+              engine: str | None, limit: int | None) -> None:
+    """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer."""
+    paths = project_paths(ctx)
+    q = find_query(paths.queries, name_or_file)
+    inferred = inferred or q.inferred
+    engine = engine or q.engine or "oxigraph"
+    asserted, extra = load_graphs(paths, inferred=inferred, progress=progress_printer(True))
+    graph = asserted
+    if inferred:
+        graph = Graph()
+        for t in asserted:
+            graph.add(t)
+        for t in extra:
+            graph.add(t)
+    for prefix, ns in asserted.namespaces():
+        graph.bind(prefix, ns, replace=True)
+    bindings = bindings_for(q, _parse_params(params), graph)
+    result = run_rdflib(q, graph, bindings) if engine == "rdflib" else run_oxigraph(q, to_oxigraph(graph), bindings)
+    if result.graph is not None:
+        click.echo(result.graph.serialize(format="turtle"))
+        return
+    if limit is not None:
+        result.rows = result.rows[:limit]
+    click.echo(render(result, fmt, graph.namespace_manager), nl=False)
+
+
+@main.command("stats", epilog="Examples:\n\n  serge-kg stats\n\n  serge-kg stats --format markdown\n\n" + EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def stats_cmd(ctx: click.Context, fmt: str) -> None:
+    """Counts per kind, source and class; shares with evidence and citation; uncertain dates; disagreements.
+
+    "cited" is the share of records whose evidence carries a footnote; "cited_of_wikipedia" the same
+    among records quoting the Wikipedia article (the MIA index has no footnotes to cite).
+    """
+    paths = project_paths(ctx)
+    result = build(paths, reason=True, validate=False, write=False, progress=progress_printer(True))
+    for title, columns, rows in compute(result.dataset, result.asserted, result.inferred).tables():
+        if fmt in ("table", "markdown"):
+            click.echo(f"\n{'## ' if fmt == 'markdown' else ''}{title}\n")
+        click.echo(render_rows(columns, rows, fmt, max_width=70), nl=False)
+
+
+@main.command("coverage", epilog="Examples:\n\n  serge-kg coverage\n\n"
+              "  serge-kg coverage --list --uncovered --source wikipedia\n\n"
+              "  serge-kg coverage -o coverage.csv        (or .md for Markdown)\n\n" + EXIT_CODES)
+@click.option("--source", type=click.Choice(["wikipedia", "mia"]), default=None, help="Only this source.")
+@click.option("--list", "show_list", is_flag=True, help="Print every sentence with the records that quote it.")
+@click.option("--uncovered", is_flag=True, help="With --list or -o: only sentences no record quotes (the to-do list).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the sentence list to this file (CSV, or Markdown for .md), atomically.")
+@click.pass_context
+@handle_errors
+def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncovered: bool, fmt: str,
+                 output: Path | None) -> None:
+    """How much of each source the records quote, sentence by sentence.
+
+    Splits the article (lead, infobox, sections, the English-works list) and the MIA index (each listed
+    writing, prose paragraphs) into sentences, and finds for each the records whose evidence quotes fall
+    in it. Prints the covered share per source and section, and what the split leaves out.
+    """
+    units = [u for u in coverage(load_dataset(project_paths(ctx).data)) if source in (None, u.source)]
+    share_rows = [[s.source, s.section, s.units, s.covered, f"{s.percent:.1f}%"] for s in shares(units)]
+    listed = [u for u in units if not (uncovered and u.covered)]
+    columns = ["source", "section", "line", "covered", "records", "sentence"]
+    rows: list[list[object]] = [[u.source, u.section, u.line, "yes" if u.covered else "no",
+                                 " ".join(u.records), u.text] for u in listed]
+    if output:
+        out_fmt = "markdown" if output.suffix.lower() in (".md", ".markdown") else "csv"
+        write_atomic(output, render_rows(columns, rows, out_fmt, max_width=10_000).encode())
+        click.echo(f"wrote {len(rows)} sentences to {output}", err=True)
+    if show_list:
+        click.echo(render_rows(columns, rows, fmt, max_width=90), nl=False)
+        return
+    click.echo(render_rows(["source", "section", "sentences", "covered", "share"], share_rows, fmt), nl=False)
+    if fmt in ("table", "markdown"):
+        click.echo("\nleft out of the split:")
+        for src, parts in EXCLUDED.items():
+            if source in (None, src):
+                for part in parts:
+                    click.echo(f"  {src}: {part}")
+        todo = sum(not u.covered for u in units)
+        click.echo(f"\n{todo} sentence(s) quoted by no record; see them with --list --uncovered")
+
+
+@main.command("export", epilog="Examples:\n\n  serge-kg export --format turtle -o serge.ttl\n\n"
+              "  serge-kg export --format jsonld --inferred > serge.jsonld\n\n"
+              "  serge-kg export --format quickstatements -o serge.qs\n\n" + EXIT_CODES)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "quickstatements"]), default="turtle",
+              show_default=True, help="An RDF syntax, or quickstatements: our sourced facts about "
+              "Wikidata-linked entities as QuickStatements V1 lines with S854 references.")
+@click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples (TriG/N-Quads: as a second named graph).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.pass_context
+@handle_errors
+def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
+    """Serialise the graph (asserted triples, or with --inferred also the inferred ones)."""
+    paths = project_paths(ctx)
+    asserted, extra = load_graphs(paths, inferred=inferred and fmt != "quickstatements", progress=progress_printer(True))
+    if fmt == "quickstatements":
+        data = quickstatements(asserted, paths.queries)
+    else:
+        data = serialize(fmt, asserted, extra if inferred else None, load_context(paths.context))
+    if output:
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command("serve", epilog="Example: serge-kg serve --port 8000, then open http://127.0.0.1:8000/\n\n"
+              "  curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%203'\n\n"
+              + EXIT_CODES)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Per-query time limit in seconds.")
+@click.option("--max-rows", type=int, default=10000, show_default=True,
+              help="Result cap; longer results are cut and flagged X-Result-Truncated: true.")
+@click.option("--base-url", default=None, help="Public base URL for page links (default: the URL each request came to).")
+@click.pass_context
+@handle_errors
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP."""
+    import uvicorn
+
+    from serge_kg.web.app import create_app
+    app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
+    click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@main.command("publish", epilog="Example: serge-kg publish --endpoint http://127.0.0.1:7878/store\n\n" + EXIT_CODES)
+@click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL of the target store.")
+@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the default graph).")
+@click.option("--user", envvar="SERGE_KG_USER", default=None, help="User name (or env SERGE_KG_USER).")
+@click.option("--password", envvar="SERGE_KG_PASSWORD", default=None, help="Password (or env SERGE_KG_PASSWORD).")
+@click.pass_context
+@handle_errors
+def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None,
+                password: str | None) -> None:
+    """Load the graph (asserted + inferred) into any SPARQL 1.1 Graph Store Protocol store."""
+    from serge_kg.web.publish import publish
+    n = publish(project_paths(ctx), endpoint, graph_iri=graph_iri, auth=(user, password or "") if user else None)
+    click.echo(f"published {n} triples to {endpoint}")
+
+
+main.add_command(link)

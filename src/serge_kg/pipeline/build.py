@@ -1,0 +1,169 @@
+"""The build, stage by stage: load records -> convert -> derive shortcuts -> reason -> validate -> export.
+
+Each stage is timed; ``progress`` (if given) is told when a stage starts, so the CLI can show it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph, URIRef
+
+from serge_kg.errors import ShapeLoadError
+from serge_kg.namespaces import SK
+from serge_kg.paths import Paths
+from serge_kg.progress import Progress
+from serge_kg.query.engines import run_rdflib
+from serge_kg.query.saved import list_queries
+
+from .convert import convert, new_graph
+from .export import describe_dataset, load_context, serialize, write_atomic
+from .reason import infer
+from .records import Dataset, load_dataset
+from .validate import Report, load_shapes, validate_graph
+
+OUTPUTS = {  # file name -> (format, include inferred triples)
+    "serge.ttl": ("turtle", False),
+    "serge.nt": ("ntriples", False),
+    "serge.jsonld": ("jsonld", False),
+    "serge-inferred.ttl": ("turtle-inferred-only", True),
+    "serge-inferred.nt": ("ntriples-inferred-only", True),
+    "serge.trig": ("trig", True),
+    "serge.nq": ("nquads", True),
+}
+
+
+@dataclass
+class BuildResult:
+    """Everything one build produced."""
+
+    dataset: Dataset
+    ontology: Graph
+    asserted: Graph
+    inferred: Graph
+    report: Report | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    outputs: list[Path] = field(default_factory=list)
+
+    def class_counts(self) -> dict[str, int]:
+        """Number of instances of each of our classes in the asserted graph."""
+        counts: dict[str, int] = {}
+        for cls in set(self.asserted.objects(None, RDF.type)):
+            if str(cls).startswith(str(SK._NS)):
+                counts[str(cls).rsplit("#", 1)[1]] = len(set(self.asserted.subjects(RDF.type, cls)))
+        return dict(sorted(counts.items()))
+
+
+def load_ontology(paths: Paths) -> Graph:
+    """The ontology graph.
+
+    :raises ShapeLoadError: if it cannot be parsed.
+    """
+    try:
+        return Graph().parse(paths.ontology, format="turtle")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ShapeLoadError(f"{paths.ontology}: cannot load the ontology: {exc}") from exc
+
+
+def derive(graph: Graph, queries_dir: Path) -> int:
+    """Add the shortcut triples of ``queries/construct/*.rq`` (e.g. birth date on the person) to ``graph``."""
+    added = 0
+    for q in list_queries(queries_dir, "construct"):
+        res = run_rdflib(q, graph, {})
+        for t in res.graph or ():
+            if t not in graph:
+                graph.add(t)
+                added += 1
+    return added
+
+
+def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bool = True,
+          progress: Progress | None = None) -> BuildResult:
+    """Run the pipeline; with ``write``, put every export and a report into ``build/``.
+
+    Nothing is written unless every earlier stage succeeded, and each file is written atomically.
+    """
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+
+    def stage(name: str) -> float:
+        say(name)
+        return time.perf_counter()
+
+    t = stage("load records")
+    dataset = load_dataset(paths.data)
+    ontology = load_ontology(paths)
+    timings["load"] = time.perf_counter() - t
+
+    t = stage("convert to RDF")
+    asserted = convert(dataset)
+    derive(asserted, paths.queries)
+    timings["convert"] = time.perf_counter() - t
+
+    inferred = new_graph()
+    if reason:
+        t = stage("reason (OWL-RL)")
+        sources = [s.meta["revision_url"] for s in dataset.sources.values()]
+        inferred = infer(asserted, ontology, extra_subjects=[URIRef(u) for u in sources])
+        timings["reason"] = time.perf_counter() - t
+    result = BuildResult(dataset, ontology, asserted, inferred, timings=timings)
+
+    if validate:
+        t = stage("validate (SHACL + checks)")
+        result.report = validate_graph(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries)
+        timings["validate"] = time.perf_counter() - t
+
+    if write:
+        t = stage("export")
+        result.outputs = write_outputs(result, paths)
+        timings["export"] = time.perf_counter() - t
+    return result
+
+
+def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
+    """Serialise every output into ``build/`` (atomically) and return the paths written."""
+    context = load_context(paths.context)
+    blobs: dict[str, bytes] = {}
+    for name, (fmt, with_inferred) in OUTPUTS.items():
+        if fmt.endswith("-inferred-only"):
+            blobs[name] = serialize(fmt.split("-")[0], result.inferred)
+        else:
+            blobs[name] = serialize(fmt, result.asserted, result.inferred if with_inferred else None, context)
+    sources = [s.meta for s in result.dataset.sources.values()]
+    blobs["void.ttl"] = serialize("turtle", describe_dataset(result.asserted, result.inferred, sources))
+    report = {
+        "conforms": result.report.conforms if result.report else None,
+        "violations": result.report.violations if result.report else [],
+        "asserted_triples": len(result.asserted),
+        "inferred_triples": len(result.inferred),
+        "records": len(result.dataset.records),
+        "classes": result.class_counts(),
+    }
+    blobs["report.json"] = (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
+    written = []
+    for name, data in blobs.items():
+        path = paths.build / name
+        write_atomic(path, data)
+        written.append(path)
+    return written
+
+
+def _newest_input(paths: Paths) -> float:
+    files = [p for base in (paths.data, paths.ontology.parent, paths.queries / "construct")
+             for p in base.rglob("*") if p.is_file() and p != paths.candidates]
+    return max((p.stat().st_mtime for p in files), default=0.0)
+
+
+def load_graphs(paths: Paths, inferred: bool = False, progress: Progress | None = None) -> tuple[Graph, Graph]:
+    """The asserted (and, if asked, inferred) graphs: from ``build/`` when it is newer than every input,
+    otherwise rebuilt in memory (without writing or validating)."""
+    asserted_nt, inferred_nt = paths.build / "serge.nt", paths.build / "serge-inferred.nt"
+    if asserted_nt.exists() and inferred_nt.exists() and asserted_nt.stat().st_mtime >= _newest_input(paths):
+        asserted = new_graph().parse(asserted_nt, format="nt")
+        extra = new_graph().parse(inferred_nt, format="nt") if inferred else new_graph()
+        return asserted, extra
+    result = build(paths, reason=inferred, validate=False, write=False, progress=progress)
+    return result.asserted, result.inferred

@@ -1,0 +1,173 @@
+"""Serialisations of the graph: Turtle, N-Triples, JSON-LD (local context), TriG, N-Quads; VoID/DCAT.
+
+Turtle and N-Triples are deterministic (sorted), so the same data gives byte-identical files and a
+diff of the output is a review of the data change. Files are written atomically (temporary file,
+then rename), so a failed run never leaves a half-written export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
+
+from serge_kg.errors import ExportError
+from serge_kg.namespaces import BASE, DATA_LICENSE, DATASET_IRI, ID, ONTOLOGY_IRI, PREFIXES, SK
+from serge_kg.query.engines import to_ox
+
+FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("ttl", "text/turtle"),
+    "ntriples": ("nt", "application/n-triples"),
+    "jsonld": ("jsonld", "application/ld+json"),
+    "trig": ("trig", "application/trig"),
+    "nquads": ("nq", "application/n-quads"),
+}
+ASSERTED_GRAPH = URIRef(BASE + "graph/asserted")
+INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
+
+
+def load_context(path: Path) -> dict[str, Any]:
+    """The JSON-LD context object of ``ontology/context.jsonld``.
+
+    :raises ExportError: if the file is missing or not JSON.
+    """
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["@context"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise ExportError(f"{path}: cannot read the JSON-LD context: {exc}") from exc
+
+
+def _ox_triples(graph: Graph) -> list[ox.Triple]:
+    """The graph as Oxigraph triples, sorted so that every serialisation is deterministic."""
+    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return triples
+
+
+def _ox_quads(asserted: Graph, inferred: Graph | None) -> list[ox.Quad]:
+    quads = []
+    for g, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
+        if g is not None:
+            graph_name = ox.NamedNode(str(name))
+            quads += [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in _ox_triples(g)]
+    return quads
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(set(line for line in data.decode("utf-8").splitlines() if line.strip()))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _canonical(node: Any) -> Any:
+    """JSON-LD with every array sorted (rdflib emits values in hash order), for byte-stable output."""
+    if isinstance(node, dict):
+        return {k: (v if k == "@context" else _canonical(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_canonical(v) for v in node]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return node
+
+
+def serialize(fmt: str, asserted: Graph, inferred: Graph | None = None,
+              context: dict[str, Any] | None = None) -> bytes:
+    """One serialisation. For triple formats, ``inferred`` (if given) is merged in; for TriG and
+    N-Quads, asserted and inferred triples go to two named graphs.
+
+    :raises ExportError: for an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}' (allowed: {', '.join(FORMATS)})")
+    if fmt == "trig":
+        return ox.serialize(_ox_quads(asserted, inferred), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    if fmt == "nquads":
+        return _sorted_lines(ox.serialize(_ox_quads(asserted, inferred), format=ox.RdfFormat.N_QUADS))
+    graph = asserted
+    if inferred is not None:
+        graph = Graph()
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, replace=True)
+        for g in (asserted, inferred):
+            for t in g:
+                graph.add(t)
+    if fmt == "ntriples":
+        return _sorted_lines(ox.serialize(_ox_triples(graph), format=ox.RdfFormat.N_TRIPLES))
+    if fmt == "turtle":
+        return ox.serialize(_ox_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    data = _canonical(json.loads(graph.serialize(format="json-ld", context=context or {}, auto_compact=True)))
+    if isinstance(data, dict) and context:
+        data["@context"] = context  # the local context, inline: no remote fetch needed to expand
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    :raises ExportError: if the folder cannot be written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc}") from exc
+
+
+def describe_dataset(asserted: Graph, inferred: Graph, sources: list[dict[str, str]],
+                     dump_base: str = BASE + "dumps/") -> Graph:
+    """A VoID + DCAT description: licence, sources, triple counts, class partitions, example resources."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, replace=True)
+    d = DATASET_IRI
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCTERMS.title, Literal("serge-kg: a knowledge graph of Victor Serge (1890-1947)", lang="en")))
+    g.add((d, DCTERMS.description, Literal(
+        "People, organizations, places, works, translations and events of Victor Serge's life, each fact "
+        "with a verbatim quote from its source and the scholarly citation the source gives.", lang="en")))
+    g.add((d, DCTERMS.license, DATA_LICENSE))
+    g.add((d, VOID.uriSpace, Literal(str(ID))))
+    g.add((d, VOID.vocabulary, URIRef(str(SK._NS))))
+    g.add((d, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    g.add((d, VOID.triples, Literal(len(asserted) + len(inferred), datatype=XSD.integer)))
+    g.add((d, VOID.entities, Literal(len(set(asserted.subjects(RDF.type, None))), datatype=XSD.integer)))
+    g.add((d, VOID.exampleResource, ID["person/victor-serge"]))
+    g.add((d, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
+    for src in sources:
+        g.add((d, DCTERMS.source, URIRef(src["revision_url"])))
+        g.add((URIRef(src["revision_url"]), DCTERMS.title, Literal(src["title"])))
+        g.add((URIRef(src["revision_url"]), DCTERMS.license, URIRef(src["licence"])))
+        g.add((URIRef(src["revision_url"]), DCTERMS.bibliographicCitation, Literal(src["attribution"].strip())))
+    for part, graph, label in ((ASSERTED_GRAPH, asserted, "asserted"), (INFERRED_GRAPH, inferred, "inferred")):
+        g.add((d, VOID.subset, part))
+        g.add((part, RDF.type, VOID.Dataset))
+        g.add((part, RDFS.label, Literal(f"{label} triples", lang="en")))
+        g.add((part, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+    for cls in sorted(set(asserted.objects(None, RDF.type))):
+        if not str(cls).startswith(str(SK._NS)):
+            continue
+        part = URIRef(f"{d}/class/{str(cls).rsplit('#', 1)[1]}")
+        g.add((d, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(len(set(asserted.subjects(RDF.type, cls))), datatype=XSD.integer)))
+    for fmt, (ext, media) in FORMATS.items():
+        dist = URIRef(f"{dump_base}serge.{ext}")
+        g.add((d, DCAT.distribution, dist))
+        g.add((d, VOID.dataDump, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.mediaType, Literal(media)))
+        g.add((dist, DCTERMS.format, Literal(fmt)))
+    g.add((d, FOAF.homepage, URIRef(BASE)))
+    return g

@@ -1,0 +1,95 @@
+"""Validation: pyshacl against ``ontology/shapes.ttl`` plus the violation queries in ``queries/checks/``.
+
+A check query is named ``<name>-violation.rq``; every row it returns is one violation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, Literal
+from rdflib.term import Node
+
+from serge_kg.errors import ShapeLoadError
+from serge_kg.namespaces import SH
+from serge_kg.query.engines import run_rdflib
+from serge_kg.query.saved import list_queries
+
+
+@dataclass
+class Report:
+    """The outcome of validation: conforming or not, with one readable line per violation."""
+
+    shacl_conforms: bool
+    violations: list[str] = field(default_factory=list)
+    checks_run: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        return self.shacl_conforms and not self.violations
+
+
+def load_shapes(path: Path) -> Graph:
+    """Parse the shapes graph.
+
+    :raises ShapeLoadError: if it is missing or not Turtle.
+    """
+    try:
+        return Graph().parse(path, format="turtle")
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ShapeLoadError(f"{path}: cannot load SHACL shapes: {exc}") from exc
+
+
+def _short(node: Node | None, graph: Graph) -> str:
+    if node is None:
+        return "-"
+    if isinstance(node, Literal):
+        return repr(str(node))
+    try:
+        return graph.namespace_manager.normalizeUri(node)  # type: ignore[arg-type]
+    except Exception:
+        return str(node)
+
+
+def shacl_violations(data: Graph, shapes: Graph, ontology: Graph | None = None) -> tuple[bool, list[str]]:
+    """Run pyshacl (no extra inference: the data already holds its closure when that matters)."""
+    conforms, results, _ = shacl_validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+                                          abort_on_first=False, allow_warnings=True, advanced=True)
+    lines = []
+    for res in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(res, SH.resultSeverity)
+        if severity != SH.Violation:
+            continue
+        focus = _short(results.value(res, SH.focusNode), data)
+        path = _short(results.value(res, SH.resultPath), data)
+        msg = results.value(res, SH.resultMessage)
+        value = results.value(res, SH.value)
+        lines.append(f"SHACL {focus} {path}: {msg}" + (f" (value {_short(value, data)})" if value is not None else ""))
+    return bool(conforms), sorted(lines)
+
+
+def check_violations(graph: Graph, queries_dir: Path) -> tuple[int, list[str]]:
+    """Run every ``queries/checks/*-violation.rq``; each row becomes a line."""
+    lines: list[str] = []
+    checks = [q for q in list_queries(queries_dir, "checks") if q.name.endswith("-violation")]
+    for q in checks:
+        res = run_rdflib(q, graph, {})
+        for row in res.rows:
+            cells = ", ".join(f"{c}={_short(v, graph)}" for c, v in zip(res.columns, row))
+            lines.append(f"CHECK {q.name}: {q.summary} [{cells}]")
+    return len(checks), lines
+
+
+def validate_graph(asserted: Graph, inferred: Graph, ontology: Graph, shapes: Graph, queries_dir: Path) -> Report:
+    """Validate asserted + inferred data against the shapes and the check queries."""
+    union = Graph()
+    for g in (asserted, inferred):
+        for t in g:
+            union.add(t)
+    for prefix, ns in asserted.namespaces():
+        union.bind(prefix, ns)
+    conforms, lines = shacl_violations(union, shapes, ontology)
+    n, check_lines = check_violations(union, queries_dir)
+    return Report(conforms, lines + check_lines, n)

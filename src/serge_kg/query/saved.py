@@ -1,0 +1,196 @@
+"""Saved SPARQL queries: load ``queries/**/*.rq`` with their headers and bind their parameters.
+
+A query file starts with grlc-style header lines (``#+ summary: ...``) holding YAML: ``summary``,
+``description``, ``tags``, ``params``, ``columns`` and ``inferred``. A parameter ``person`` is the
+variable ``?_person`` in the query; it is bound (``initBindings`` on rdflib, an inline ``VALUES``
+block on Oxigraph), never pasted into the text. ``inferred: true`` says that the query needs the
+OWL-RL inferred triples (it asks with aligned terms such as ``wdt:P569``): ``serge-kg query`` then
+loads them even without ``--inferred``. ``engine: rdflib`` names the engine a query needs when the
+other cannot run it well (the federated query: rdflib sends Wikidata one bound request per row,
+Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. The two engines that run them, rdflib (the
+reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from serge_kg.errors import QueryFileError, QueryParameterError
+from serge_kg.namespaces import ID, PREFIXES
+
+ENGINES = ("oxigraph", "rdflib")
+PARAM_TYPES = ("iri", "string", "date", "integer")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter."""
+
+    name: str
+    type: str
+    description: str = ""
+    default: str | None = None
+
+
+@dataclass
+class SavedQuery:
+    """A ``.rq`` file: its text and parsed header."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    params: list[Param] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    inferred: bool = False  # needs the OWL-RL inferred graph (header ``inferred: true``)
+    engine: str | None = None  # engine the query is written for (header ``engine: rdflib``), if any
+
+    @cached_property
+    def prepared(self) -> Any:
+        """The rdflib-prepared form (parsed once)."""
+        try:
+            return prepareQuery(self.text, initNs=PREFIXES)
+        except Exception as exc:  # rdflib raises pyparsing errors of several kinds
+            raise QueryFileError(f"{self.path}: does not parse as SPARQL: {exc}") from exc
+
+    @property
+    def ordered(self) -> bool:
+        """Whether the query fixes the order of its rows (ORDER BY)."""
+        return bool(re.search(r"\bORDER\s+BY\b", _strip_comments(self.text), re.I))
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        return str(self.prepared.algebra.name).replace("Query", "").upper()
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
+    """Read a ``.rq`` file and its header.
+
+    :raises QueryFileError: if the header is not YAML, has no summary, or the file is unreadable.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryFileError(f"{path}: cannot read query: {exc}") from exc
+    header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:]
+                       for line in text.splitlines() if line.startswith("#+"))
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        raise QueryFileError(f"{path}: the '#+' header is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict) or not meta.get("summary"):
+        raise QueryFileError(f"{path}: header needs '#+ summary: ...' (see queries/README.md)")
+    params = []
+    for p in meta.get("params") or []:
+        if not isinstance(p, dict) or "name" not in p or p.get("type", "string") not in PARAM_TYPES:
+            raise QueryFileError(f"{path}: bad parameter declaration {p!r} "
+                                 f"(allowed: {{name, type: {'|'.join(PARAM_TYPES)}, description, default}})")
+        params.append(Param(p["name"], p.get("type", "string"), p.get("description", ""),
+                            None if p.get("default") is None else str(p["default"])))
+    inferred = meta.get("inferred", False)
+    if not isinstance(inferred, bool):
+        raise QueryFileError(f"{path}: header 'inferred' must be true or false, not {inferred!r}")
+    engine = meta.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise QueryFileError(f"{path}: header 'engine' must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return SavedQuery(name or path.stem, path, text, str(meta["summary"]), str(meta.get("description", "")).strip(),
+                      list(meta.get("tags") or []), params, [str(c) for c in meta.get("columns") or []], inferred,
+                      engine)
+
+
+def list_queries(folder: Path, sub: str = "") -> list[SavedQuery]:
+    """The saved queries directly in ``folder/sub`` (reports), sorted by name."""
+    return [parse_query_file(p) for p in sorted((folder / sub).glob("*.rq"))]
+
+
+def find_query(folder: Path, name_or_file: str) -> SavedQuery:
+    """A saved query by name (``life-timeline``) or by path to a ``.rq`` file.
+
+    :raises QueryFileError: naming the queries that exist, if there is no such query.
+    """
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.exists():
+        return parse_query_file(path)
+    for candidate in (folder / f"{name_or_file}.rq", folder / "checks" / f"{name_or_file}.rq"):
+        if candidate.exists():
+            return parse_query_file(candidate)
+    known = ", ".join(q.name for q in list_queries(folder))
+    raise QueryFileError(f"no saved query '{name_or_file}' (known: {known}); or give a path to a .rq file")
+
+
+def coerce_param(param: Param, value: str) -> Node:
+    """Turn a command-line value into an RDF term of the parameter's type.
+
+    An ``iri`` may be a full IRI, a prefixed name (``skid:person/victor-serge``) or a bare record id
+    (``victor-serge``, resolved by :func:`resolve_id`).
+
+    :raises QueryParameterError: if the value has the wrong form.
+    """
+    if param.type == "iri":
+        if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+            return URIRef(value)
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in PREFIXES:
+            return URIRef(PREFIXES[prefix] + local)
+        if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9-]+)?", value):
+            return URIRef(ID[value]) if "/" in value else Literal(value)  # bare id: resolved later
+        raise QueryParameterError(f"parameter '{param.name}': '{value}' is not an IRI, prefixed name or record id")
+    if param.type == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise QueryParameterError(f"parameter '{param.name}': '{value}' is not an integer")
+        return Literal(int(value))
+    if param.type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise QueryParameterError(f"parameter '{param.name}': '{value}' is not a date (YYYY-MM-DD)")
+        return Literal(value, datatype=XSD.date)
+    return Literal(value)
+
+
+def resolve_id(graph: Graph, slug: str) -> URIRef:
+    """The entity IRI ``.../id/<kind>/<slug>`` present in ``graph``.
+
+    :raises QueryParameterError: if no entity has that id.
+    """
+    for kind in ("person", "organization", "place", "work", "translation", "event", "relation", "disagreement"):
+        iri = URIRef(ID[f"{kind}/{slug}"])
+        if (iri, None, None) in graph:
+            return iri
+    raise QueryParameterError(f"no entity with id '{slug}' in the graph")
+
+
+def bindings_for(query: SavedQuery, values: dict[str, str], graph: Graph) -> dict[str, Node]:
+    """Parameter values (strings) -> bound terms keyed by variable name, defaults applied.
+
+    :raises QueryParameterError: for an unknown or missing parameter.
+    """
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise QueryParameterError(f"query '{query.name}' has no parameter {unknown} "
+                                  f"(declared: {', '.join(declared) or 'none'})")
+    out: dict[str, Node] = {}
+    for name, param in declared.items():
+        raw = values.get(name, param.default)
+        if raw is None:
+            raise QueryParameterError(f"query '{query.name}' needs --param {name}=... ({param.description})")
+        term = coerce_param(param, raw)
+        if param.type == "iri" and isinstance(term, Literal):
+            term = resolve_id(graph, str(term))
+        out[f"_{name}"] = term
+    return out

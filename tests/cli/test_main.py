@@ -1,0 +1,93 @@
+"""The serge-kg command, as a user runs it: exit codes, outputs, errors without tracebacks or partial files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import run
+from serge_kg.cli.main import main
+from serge_kg.paths import Paths
+
+BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
+
+
+def test_build_writes_every_output_and_conforms(mini: Paths) -> None:
+    code, out, err = run(mini, "build")
+    assert code == 0, err
+    assert "validation: conforms" in out and "asserted triples" in out and "time per stage" in out
+    for name in ("serge.ttl", "serge.nt", "serge.jsonld", "serge.trig", "serge.nq", "void.ttl", "report.json"):
+        assert (mini.build / name).stat().st_size > 0, name
+    assert json.loads((mini.build / "report.json").read_text())["conforms"] is True
+
+
+def test_bad_record_exits_2_with_location_and_writes_nothing(mini: Paths) -> None:
+    shutil.copy(BAD / "quote-not-found.yaml", mini.data / "events" / "zz.yaml")
+    code, out, err = run(mini, "build")
+    assert code == 2
+    assert "data/events/zz.yaml:6: record 'arrest-misquoted', field 'evidence.quote'" in err
+    assert "Traceback" not in err + out
+    assert not mini.build.exists() or not any(mini.build.iterdir())
+
+
+def test_non_conforming_data_exits_1_and_lists_violations(mini: Paths) -> None:
+    events = mini.data / "events" / "events.yaml"
+    events.write_text(events.read_text().replace("  organization: left-opposition\n", ""))
+    code, _, err = run(mini, "validate")
+    assert code == 1, err
+    assert "membership-without-organization" in err and "sk:organization" in err
+
+
+def test_query_formats(mini: Paths) -> None:
+    code, out, _ = run(mini, "query", "life-timeline")
+    assert code == 0 and "Birth of Victor Serge" in out and "rows)" in out
+    code, out, _ = run(mini, "query", "life-timeline", "--format", "csv")
+    assert out.splitlines()[0] == "date,type,event,place,citation"
+    code, out, _ = run(mini, "query", "memberships", "--format", "json")
+    assert json.loads(out)["results"]["bindings"][0]["organization"]["value"] == "Left Opposition"
+    code, out, _ = run(mini, "query", "evidence-for", "--param", "entity=arrest-1933", "--format", "markdown",
+                       "--engine", "rdflib")
+    assert code == 0 and out.startswith("| quote |") and "Weissman 2013, p. 198" in out
+
+
+def test_query_with_inferred_answers_wikidata_properties(mini: Paths, tmp_path: Path) -> None:
+    rq = tmp_path / "wdt.rq"
+    rq.write_text("#+ summary: works by wdt:P50\n#+ columns: [w]\nSELECT ?w WHERE { ?w wdt:P50 ?a }\n")
+    assert "conquered-city" not in run(mini, "query", str(rq))[1]
+    assert "conquered-city" in run(mini, "query", str(rq), "--inferred")[1]
+
+
+def test_query_errors_are_clear(mini: Paths) -> None:
+    code, _, err = run(mini, "query", "no-such-query")
+    assert code == 2 and "known:" in err
+    code, _, err = run(mini, "query", "evidence-for", "--param", "entity=nobody")
+    assert code == 2 and "no entity with id 'nobody'" in err
+
+
+def test_export_to_file_and_stdout(mini: Paths, tmp_path: Path) -> None:
+    out = tmp_path / "g.ttl"
+    code, _, _ = run(mini, "export", "--format", "turtle", "-o", str(out))
+    assert code == 0 and out.read_text().count("sk:Person") >= 1
+    code, text, _ = run(mini, "export", "--format", "ntriples", "--inferred")
+    assert code == 0 and "<http://www.wikidata.org/prop/direct/P50>" in text
+
+
+def test_queries_lists_summaries(mini: Paths) -> None:
+    code, out, _ = run(mini, "queries")
+    assert code == 0 and "life-timeline" in out and "--param person=<iri>" in out
+
+
+@pytest.mark.parametrize("cmd", ["build", "validate", "queries", "query", "export", "stats", "coverage"])
+def test_every_command_explains_itself_with_an_example(cmd: str) -> None:
+    res = CliRunner().invoke(main, [cmd, "--help"])
+    assert res.exit_code == 0 and ("Example" in res.output or cmd == "queries" and "saved queries" in res.output)
+
+
+def test_root_outside_a_project_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["--root", str(tmp_path), "stats"])
+    assert res.exit_code == 2
+    assert "is not inside a serge-kg project" in res.stderr and "Traceback" not in res.stderr
