@@ -8,6 +8,7 @@ from typing import Any
 from serge_kg.sources.text import Source
 
 from .decisions import Decision, linked
+from .geonames import PlaceLink
 
 
 @dataclass
@@ -50,6 +51,8 @@ class Dataset:
     records: dict[str, Record]
     sources: dict[str, Source]
     decisions: list[Decision] = field(default_factory=list)
+    geonames: list[PlaceLink] = field(default_factory=list)  # data/geonames/places.csv
+    geonames_source: dict[str, str] | None = None  # its attribution in sources.yaml
 
     @property
     def links(self) -> dict[str, Decision]:
