@@ -213,6 +213,8 @@ class SK(DefinedNamespace):
     matchMethod: URIRef
     countryCode: URIRef
     dataVersion: URIRef
+    # library authority identifiers (data/wikidata/authorities.csv)
+    viafId: URIRef
 
 
 class WDT(DefinedNamespace):
@@ -248,6 +250,7 @@ class WDT(DefinedNamespace):
     P1477: URIRef  # birth name
     P1476: URIRef  # title
     P1566: URIRef  # GeoNames ID
+    P214: URIRef  # VIAF ID
 
 
 class WGS84(DefinedNamespace):

@@ -16,6 +16,7 @@ from serge_kg.schema import ATTRIBUTION_STATUSES, COMMON, FIELDS, KIND_DIRS, REQ
 from serge_kg.sources.mia import mia_work_records
 from serge_kg.sources.text import load_sources
 
+from .authorities import read_authorities
 from .decisions import read_decisions
 from .geonames import geonames_source, read_places
 from .record_checks import SLUG, Checker, clean
@@ -123,6 +124,9 @@ def load_dataset(data_dir: Path) -> Dataset:
     places, place_errors = read_places(data_dir / "geonames" / "places.csv", records, "data/geonames/places.csv",
                                        geo_source.get("revision") if geo_source else None)
     errors += place_errors
+    authorities, authority_errors = read_authorities(data_dir / "wikidata" / "authorities.csv", records,
+                                                     "data/wikidata/authorities.csv")
+    errors += authority_errors
     if errors:
         raise RecordErrors(errors)
-    return Dataset(records, sources, decisions, places, geo_source)
+    return Dataset(records, sources, decisions, places, geo_source, authorities)

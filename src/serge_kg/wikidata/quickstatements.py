@@ -8,7 +8,8 @@ year for a date, the string for a name, or the label of the subject or object (o
 object's label) for an item. Dates go out
 at the precision the source gives; an uncertain or imprecise EDTF bound gives no qualifier.
 A linked place's reviewed GeoNames id goes out as ``P1566`` with the feature's IRI as ``S854``;
-coordinates (``P625``) never do: they are GeoNames' data, not ours.
+coordinates (``P625``) never do: they are GeoNames' data, not ours. A linked record's library
+VIAF ids (``P214``) go out the same way, with the authority's IRI as ``S854``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .common import normalize_name
 
 QUERY = "export/quickstatements.rq"
 GEONAMES_QUERY = "export/quickstatements-geonames.rq"
+AUTHORITIES_QUERY = "export/quickstatements-authorities.rq"
 _PLAIN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -90,13 +92,20 @@ def _string(text: str) -> str | None:
     return f'"{text}"'
 
 
-def _geonames_lines(graph: Graph, queries_dir: Path) -> list[str]:
-    """``Q… P1566 "<geonameid>" S854 "<feature IRI>"`` for every linked place with a reviewed GeoNames match."""
-    query = find_query(queries_dir, str(queries_dir / GEONAMES_QUERY))
-    result = run_oxigraph(query, to_oxigraph(graph), {})
-    col = {c: i for i, c in enumerate(result.columns)}
-    return ["\t".join([_qid(row[col["item"]]), "P1566", f'"{row[col["geonameid"]]}"', "S854",
-                       f'"{row[col["feature"]]}"']) for row in result.rows]
+def _id_lines(graph: Graph, queries_dir: Path) -> list[str]:
+    """``Q… P… "<id>" S854 "<IRI>"`` for the GeoNames ids of linked places (P1566) and the authority
+    ids of linked records (P214), each citing the identifier's own IRI."""
+    store = to_oxigraph(graph)
+    lines = []
+    for name, prop, value, iri in ((GEONAMES_QUERY, None, "geonameid", "feature"),
+                                   (AUTHORITIES_QUERY, "property", "identifier", "authority")):
+        result = run_oxigraph(find_query(queries_dir, str(queries_dir / name)), store, {})
+        col = {c: i for i, c in enumerate(result.columns)}
+        for row in result.rows:
+            pid = str(row[col[prop]]) if prop else "P1566"
+            lines.append("\t".join([_qid(row[col["item"]]), pid, f'"{row[col[value]]}"', "S854",
+                                    f'"{row[col[iri]]}"']))
+    return lines
 
 
 def quickstatements(graph: Graph, queries_dir: Path) -> bytes:
@@ -126,7 +135,7 @@ def quickstatements(graph: Graph, queries_dir: Path) -> bytes:
         key = (*statement, "\x00", str(get("source")))
         if key not in best or len(quote) < len(best[key]):
             best[key] = quote
-    lines = _geonames_lines(graph, queries_dir)
+    lines = _id_lines(graph, queries_dir)
     for key, quote in best.items():
         *statement, _, source = key
         fields = [*statement, "S854", f'"{source}"']
