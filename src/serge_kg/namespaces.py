@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from rdflib import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import GEO, DefinedNamespace  # GEO: GeoSPARQL (hasGeometry, asWKT, wktLiteral)
 
 BASE = "https://w3id.org/serge-kg/"
 ID = Namespace(BASE + "id/")
@@ -21,6 +21,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")  # the graph's licence (see README)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # SPARQL 1.1 Service Description
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C unique URIs for result formats
+GEONAMES = Namespace("https://sws.geonames.org/")  # GeoNames features: https://sws.geonames.org/<geonameid>/
 
 
 class SK(DefinedNamespace):
@@ -120,6 +121,7 @@ class SK(DefinedNamespace):
     Disagreement: URIRef
     Claim: URIRef
     Attribution: URIRef
+    GeoNamesMatch: URIRef
 
     # event properties
     participant: URIRef
@@ -205,6 +207,14 @@ class SK(DefinedNamespace):
     ascribedBy: URIRef
     suspectedAuthor: URIRef
     attributionStatus: URIRef
+    # GeoNames links (data/geonames/places.csv)
+    geonamesMatch: URIRef
+    geonamesId: URIRef
+    matchMethod: URIRef
+    countryCode: URIRef
+    dataVersion: URIRef
+    # library authority identifiers (data/wikidata/authorities.csv)
+    viafId: URIRef
 
 
 class WDT(DefinedNamespace):
@@ -239,6 +249,23 @@ class WDT(DefinedNamespace):
     P1038: URIRef  # relative
     P1477: URIRef  # birth name
     P1476: URIRef  # title
+    P1566: URIRef  # GeoNames ID
+    P214: URIRef  # VIAF ID
+
+
+class WGS84(DefinedNamespace):
+    """W3C Basic Geo (WGS84 lat/long) vocabulary (``http://www.w3.org/2003/01/geo/wgs84_pos#``).
+
+    Defined here because rdflib's ``WGS`` spells the namespace with ``https``, which is not the IRI
+    every other store and query uses.
+    """
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+
+    SpatialThing: URIRef
+    lat: URIRef
+    long: URIRef
 
 
 PREFIXES: dict[str, str] = {
@@ -258,6 +285,8 @@ PREFIXES: dict[str, str] = {
     "dcat": str(DCAT),
     "wd": str(WD),
     "wdt": str(WDT._NS),
+    "geo": str(GEO._NS),
+    "wgs84": str(WGS84._NS),
 }
 """The one prefix map: Turtle bindings, JSON-LD context, and the prefixes every saved query may use."""
 

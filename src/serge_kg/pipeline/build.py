@@ -133,6 +133,8 @@ def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
         else:
             blobs[name] = serialize(fmt, result.asserted, result.inferred if with_inferred else None, context)
     sources = [s.meta for s in result.dataset.sources.values()]
+    if result.dataset.geonames and result.dataset.geonames_source:
+        sources.append(result.dataset.geonames_source)  # attributed in VoID as a source of the graph
     blobs["void.ttl"] = serialize("turtle", describe_dataset(result.asserted, result.inferred, sources))
     report = {
         "conforms": result.report.conforms if result.report else None,

@@ -17,6 +17,8 @@ from serge_kg.isbn import normalize_isbn
 from serge_kg.namespaces import EDTF, ID, PREFIXES, SK, entity_iri, slugify
 from serge_kg.sources.text import Source
 
+from .authorities import add_authorities
+from .geonames import add_geonames
 from .records import Dataset, Evidence, Record
 
 SERGE = "victor-serge"
@@ -55,6 +57,8 @@ class Converter:
         for rid, decision in sorted(self.ds.links.items()):
             # a verified QID is an identity link; it stays out of the OWL-RL input (see reason.py)
             self.g.add((self.iri(rid), OWL.sameAs, decision.item))
+        add_geonames(self.g, self.ds.geonames, self.ds.geonames_source)
+        add_authorities(self.g, self.ds.authorities, self.ds.records)
         return self.g
 
     # provenance -----------------------------------------------------------------------------

@@ -7,7 +7,9 @@ from typing import Any
 
 from serge_kg.sources.text import Source
 
+from .authorities import Authority
 from .decisions import Decision, linked
+from .geonames import PlaceLink
 
 
 @dataclass
@@ -50,6 +52,9 @@ class Dataset:
     records: dict[str, Record]
     sources: dict[str, Source]
     decisions: list[Decision] = field(default_factory=list)
+    geonames: list[PlaceLink] = field(default_factory=list)  # data/geonames/places.csv
+    geonames_source: dict[str, str] | None = None  # its attribution in sources.yaml
+    authorities: list[Authority] = field(default_factory=list)  # data/wikidata/authorities.csv
 
     @property
     def links(self) -> dict[str, Decision]:

@@ -16,7 +16,9 @@ from serge_kg.schema import ATTRIBUTION_STATUSES, COMMON, FIELDS, KIND_DIRS, REQ
 from serge_kg.sources.mia import mia_work_records
 from serge_kg.sources.text import load_sources
 
+from .authorities import read_authorities
 from .decisions import read_decisions
+from .geonames import geonames_source, read_places
 from .record_checks import SLUG, Checker, clean
 from .record_types import Dataset, Evidence, Record
 from .yaml_files import read_yaml, rel_path
@@ -118,6 +120,13 @@ def load_dataset(data_dir: Path) -> Dataset:
     decisions, decision_errors = read_decisions(data_dir / "wikidata" / "decisions.csv", set(ids),
                                                 "data/wikidata/decisions.csv")
     errors += decision_errors
+    geo_source = geonames_source(data_dir / "sources")
+    places, place_errors = read_places(data_dir / "geonames" / "places.csv", records, "data/geonames/places.csv",
+                                       geo_source.get("revision") if geo_source else None)
+    errors += place_errors
+    authorities, authority_errors = read_authorities(data_dir / "wikidata" / "authorities.csv", records,
+                                                     "data/wikidata/authorities.csv")
+    errors += authority_errors
     if errors:
         raise RecordErrors(errors)
-    return Dataset(records, sources, decisions)
+    return Dataset(records, sources, decisions, places, geo_source, authorities)

@@ -22,6 +22,7 @@ _BODY_START = "From Wikipedia, the free encyclopedia"
 _REFS_START = "References [ edit ] "
 _REFS_END = "Sources [ edit ]"
 _REUSE = re.compile(r"^(?:[a-z] )+")
+LINK_DATA = "link-data"  # sources.yaml kind of an attributed data set that no evidence quotes
 _SHORT = re.compile(r"^([A-Z][\w'-]+)(?:, [^(]+)? \((?:[^)]*?)(\d{4})\)")
 
 
@@ -89,6 +90,8 @@ class Source:
 def load_sources(directory: Path) -> dict[str, Source]:
     """Load ``sources.yaml`` and every source text, checking each file's SHA-256.
 
+    Entries of kind ``link-data`` (reference data such as GeoNames) are not source texts and are skipped.
+
     :raises SourceError: if a file is missing or differs from the recorded checksum.
     """
     index = directory / "sources.yaml"
@@ -98,6 +101,8 @@ def load_sources(directory: Path) -> dict[str, Source]:
         raise SourceError(f"{index}: cannot read the source list: {exc}") from exc
     sources: dict[str, Source] = {}
     for entry in entries:
+        if entry.get("kind") == LINK_DATA:
+            continue  # reference data (GeoNames), attributed here but quoted nowhere
         path = directory / entry["file"]
         try:
             data = path.read_bytes()

@@ -7,6 +7,9 @@ it, ``S1683`` (the verbatim quote, in English). A quote is used only if it names
 year for a date, the string for a name, or the label of the subject or object (or a word of the
 object's label) for an item. Dates go out
 at the precision the source gives; an uncertain or imprecise EDTF bound gives no qualifier.
+A linked place's reviewed GeoNames id goes out as ``P1566`` with the feature's IRI as ``S854``;
+coordinates (``P625``) never do: they are GeoNames' data, not ours. A linked record's library
+VIAF ids (``P214``) go out the same way, with the authority's IRI as ``S854``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from serge_kg.query.saved import find_query
 from .common import normalize_name
 
 QUERY = "export/quickstatements.rq"
+GEONAMES_QUERY = "export/quickstatements-geonames.rq"
+AUTHORITIES_QUERY = "export/quickstatements-authorities.rq"
 _PLAIN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -87,6 +92,22 @@ def _string(text: str) -> str | None:
     return f'"{text}"'
 
 
+def _id_lines(graph: Graph, queries_dir: Path) -> list[str]:
+    """``Q… P… "<id>" S854 "<IRI>"`` for the GeoNames ids of linked places (P1566) and the authority
+    ids of linked records (P214), each citing the identifier's own IRI."""
+    store = to_oxigraph(graph)
+    lines = []
+    for name, prop, value, iri in ((GEONAMES_QUERY, None, "geonameid", "feature"),
+                                   (AUTHORITIES_QUERY, "property", "identifier", "authority")):
+        result = run_oxigraph(find_query(queries_dir, str(queries_dir / name)), store, {})
+        col = {c: i for i, c in enumerate(result.columns)}
+        for row in result.rows:
+            pid = str(row[col[prop]]) if prop else "P1566"
+            lines.append("\t".join([_qid(row[col["item"]]), pid, f'"{row[col[value]]}"', "S854",
+                                    f'"{row[col[iri]]}"']))
+    return lines
+
+
 def quickstatements(graph: Graph, queries_dir: Path) -> bytes:
     """QuickStatements V1 lines (tab-separated, one statement and reference per line), sorted."""
     query = find_query(queries_dir, str(queries_dir / QUERY))
@@ -114,7 +135,7 @@ def quickstatements(graph: Graph, queries_dir: Path) -> bytes:
         key = (*statement, "\x00", str(get("source")))
         if key not in best or len(quote) < len(best[key]):
             best[key] = quote
-    lines = []
+    lines = _id_lines(graph, queries_dir)
     for key, quote in best.items():
         *statement, _, source = key
         fields = [*statement, "S854", f'"{source}"']

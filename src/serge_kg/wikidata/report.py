@@ -15,6 +15,7 @@ from pathlib import Path
 
 from serge_kg.errors import LinkingError
 from serge_kg.pipeline.decisions import Decision
+from serge_kg.pipeline.geonames import NOT_PLACED, PlaceLink
 from serge_kg.pipeline.records import Dataset, Record
 
 from .api import parse_entity_body
@@ -119,6 +120,35 @@ def duplicates(decisions: Iterable[Decision]) -> list[Duplicate]:
             out.append(Duplicate("conflicting rows", same[0].qid, (rid,), detail))
     return out
 
+@dataclass(frozen=True)
+class PlaceCoordinates:
+    """A place, its reviewed GeoNames row (if any), and why it has no coordinates (if it has none)."""
+
+    record: Record
+    link: PlaceLink | None
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.link is not None and self.link.latitude is not None
+
+    @property
+    def why_not(self) -> str:
+        """Why there is no point ('' when there is one)."""
+        if self.has_coordinates:
+            return ""
+        if self.record.type in NOT_PLACED:
+            return f"a {self.record.type}: never placed from its city"
+        if self.link is not None:
+            return f"GeoNames {self.link.geonameid} ({self.link.method}): the release gives it no point"
+        return "no GeoNames row (see data/geonames/README.md)"
+
+
+def place_coordinates(dataset: Dataset) -> list[PlaceCoordinates]:
+    """Every place with its GeoNames row, by id."""
+    rows = {link.record_id: link for link in dataset.geonames}
+    return [PlaceCoordinates(r, rows.get(r.id)) for r in dataset.of_kind("place")]
+
+
 # the report --------------------------------------------------------------------------------------
 @dataclass
 class LinkReport:
@@ -131,6 +161,7 @@ class LinkReport:
     verifications: dict[str, Verification]  # record id -> from the cached entity data
     not_checked: list[Decision]  # 'same' links without cached entity data
     unreadable: list[str] = field(default_factory=list)  # cache files that could not be parsed
+    places: list[PlaceCoordinates] = field(default_factory=list)  # GeoNames ids and coordinates
 
     @property
     def unlinked(self) -> list[EntityLink]:
@@ -166,6 +197,7 @@ def link_report(dataset: Dataset, cache_dir: Path | None = None) -> LinkReport:
         verifications[rid] = compare(dataset.records[rid], d.qid, data, years.get(rid))
     order = {k: i for i, k in enumerate(LINKABLE_KINDS)}
     return LinkReport(links, coverage(links), dict(sorted(left_out.items(), key=lambda kv: order.get(kv[0], 99))),
-                      duplicates(dataset.decisions), verifications, not_checked, unreadable)
+                      duplicates(dataset.decisions), verifications, not_checked, unreadable,
+                      place_coordinates(dataset))
 
 
