@@ -23,6 +23,7 @@ from serge_kg.reports.coverage import EXCLUDED, coverage, shares
 from serge_kg.reports.stats import compute
 from serge_kg.wikidata.quickstatements import quickstatements
 
+from .browse import search_cmd, site_cmd
 from .common import EXIT_CODES, echo_err, handle_errors, progress_printer, project_paths
 from .link import link
 
@@ -276,3 +277,5 @@ def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: 
 
 
 main.add_command(link)
+main.add_command(search_cmd)
+main.add_command(site_cmd)

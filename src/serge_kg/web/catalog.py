@@ -57,6 +57,11 @@ class Entry:
     latest: dt.date | None = None
 
     @property
+    def nested(self) -> bool:
+        """A part of another record (a disagreement's claim): no list or search entry of its own."""
+        return self.path.count("/") > 2
+
+    @property
     def rid(self) -> str:
         """The record id (last path segment), e.g. ``victor-serge``."""
         return self.path.rsplit("/", 1)[-1]
@@ -113,13 +118,13 @@ class Catalog:
         typ = sorted(types, key=str)[0] if types else None
         label = _text(g, iri, SK.title) if kind == "translation" else ""
         label = label or _text(g, iri, RDFS.label) or _text(g, iri, SKOS.prefLabel) or rest.rsplit("/", 1)[-1]
-        names: list[tuple[str, str | None]] = []
+        names: dict[str, str | None] = {}  # one entry per spelling, with its language where one is given
         for prop in (SK.birthName, SKOS.altLabel, SK.pseudonym, SK.title):
             for o in sorted(g.objects(iri, prop), key=str):
-                if isinstance(o, Literal) and str(o) != label and (str(o), o.language) not in names:
-                    names.append((str(o), o.language))
+                if isinstance(o, Literal) and str(o) != label:
+                    names[str(o)] = names.get(str(o)) or o.language
         entry = Entry(iri, "id/" + rest, kind, label, typ, self.term_labels.get(typ, "") if typ else "",
-                      _text(g, iri, DCTERMS.description), names)
+                      _text(g, iri, DCTERMS.description), list(names.items()))
         date = g.value(iri, SK.date)
         if date is not None:
             entry.edtf = str(date)
@@ -148,4 +153,4 @@ class Catalog:
 
     def listed(self, name: str) -> list[Entry]:
         """The entries of one list (see :data:`LISTS`)."""
-        return [e for kind in LIST_BY_NAME[name].kinds for e in self.by_kind.get(kind, [])]
+        return [e for kind in LIST_BY_NAME[name].kinds for e in self.by_kind.get(kind, []) if not e.nested]

@@ -38,12 +38,11 @@ def _spans(view: View, events: list[Entry], target: URIRef, me: Node) -> list[Ro
 def person(view: View, e: Entry) -> Context:
     g, iri = view.graph, e.iri
     events = view.back(iri, *ROLES)
-    births = view.typed(events, SK.Birth)
-    deaths = view.typed(events, SK.Death)
+    mine = [ev for ev in events if iri in set(g.objects(ev.iri, SK.principal))]
+    births, deaths = view.typed(mine, SK.Birth), view.typed(mine, SK.Death)
     life: dict[str, list[Row]] = defaultdict(list)
     for row in view.rows(events, iri):
         life[_decade(row.entry)].append(row)
-    mine = [ev for ev in events if iri in set(g.objects(ev.iri, SK.principal))]
     residences = _spans(view, view.typed(mine, SK.Residence), SK.place, iri)
     memberships = _spans(view, view.typed(mine, SK.Membership, SK.Employment), SK.organization, iri)
     people = []
@@ -83,7 +82,7 @@ def event(view: View, e: Entry) -> Context:
     parts = view.rows(view.back(iri, SK.partOfEvent))
     disagreements = [disagreement_view(view, d) for d in view.back(iri, SK.about) if d.kind == "disagreement"]
     shown = {p.entry.iri for p in parts} | {d["entry"].iri for d in disagreements}
-    return {"when": words(e.edtf, e.date_note), "places": view.refs(iri, SK.place),
+    return {"when": words(e.edtf), "places": view.refs(iri, SK.place),
             "from_places": view.refs(iri, SK.fromPlace), "to_places": view.refs(iri, SK.toPlace),
             "organizations": view.refs(iri, SK.organization), "roles": [(r, w) for r, w in roles if w],
             "works": view.refs(iri, SK.involvesWork), "part_of": view.refs(iri, SK.partOfEvent),
@@ -132,7 +131,7 @@ def _title(view: View, iri: Node) -> tuple[str, str | None] | None:
 def translation_row(view: View, t: Entry) -> Context:
     g = view.graph
     isbn = g.value(t.iri, SK.isbn13) or g.value(t.iri, SK.isbn10)
-    return {"entry": t, "own_title": _title(view, t.iri), "when": words(t.edtf, t.date_note),
+    return {"entry": t, "own_title": _title(view, t.iri), "when": words(t.edtf),
             "translators": view.refs(t.iri, SK.translator), "editors": view.refs(t.iri, SK.editor),
             "publisher": view.refs(t.iri, SK.publisher), "places": view.refs(t.iri, SK.placeOfPublication),
             "isbn": str(isbn) if isbn else "", "note": str(g.value(t.iri, SK.note) or ""),
@@ -150,7 +149,7 @@ def work(view: View, e: Entry) -> Context:
     parts = sorted(view.back(iri, SK.partOf), key=Entry.sort_date)
     shown = {t["entry"].iri for t in translations} | {a.iri for a in attribution} | {c.iri for c in citing}
     shown |= {ev.iri for ev in events} | {p.iri for p in parts}
-    return {"original_title": _title(view, iri), "when": words(e.edtf, e.date_note),
+    return {"original_title": _title(view, iri), "when": words(e.edtf),
             "language": str(g.value(iri, SK.language) or ""), "authors": view.refs(iri, SK.author),
             "editors": view.refs(iri, SK.editor), "written_at": view.refs(iri, SK.writtenAt),
             "written_during": view.refs(iri, SK.writtenDuring), "publisher": view.refs(iri, SK.publisher),
@@ -185,7 +184,7 @@ def disagreement_view(view: View, d: Entry) -> Context:
     claims = []
     for c in sorted(g.objects(d.iri, SK.claim), key=str):
         value = str(g.value(c, SK.claimedValue) or "")
-        claims.append({"value": words(value) if field == "date" else value, "raw": value,
+        claims.append({"value": words(value) if field.split(" ")[0] in ("date", "dates") else value, "raw": value,
                        "quotes": view.evidence.of(c)})
     return {"entry": d, "field": field, "about": view.refs(d.iri, SK.about), "claims": claims}
 
@@ -209,7 +208,7 @@ def citation(view: View, e: Entry) -> Context:
         quote = view.evidence.quote(ev)
         for rec in g.subjects(PROV.wasDerivedFrom, ev):
             if (entry := view.catalog.get(rec)) is not None and quote is not None:
-                records.append(Row(entry, words(entry.edtf, entry.date_note), quotes=[quote]))
+                records.append(Row(entry, words(entry.edtf), quotes=[quote], derived=entry.date_note or ""))
     records.sort(key=lambda r: r.entry.sort_date())
     source = g.value(iri, DCTERMS.source)
     return {"number": _note_number(view, iri), "text": str(g.value(iri, DCTERMS.bibliographicCitation) or ""),

@@ -19,6 +19,7 @@ _CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъы
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r",
                       "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
 _WORD = re.compile(r"[a-z0-9]+")
+_KIND_BONUS = {"person": 4, "event": 0}  # a name is more often sought than an event named after it
 
 
 def fold(text: str) -> str:
@@ -52,7 +53,7 @@ class SearchIndex:
         self.catalog = catalog
         self.items: list[tuple[Entry, list[tuple[int, str, list[str]]]]] = []
         for e in catalog.entries.values():
-            if e.kind not in KIND_LIST:
+            if e.kind not in KIND_LIST or e.nested:
                 continue
             fields = [(3, e.label, words_of(e.label))]
             fields += [(2, n, words_of(n)) for n, _ in e.names]
@@ -72,7 +73,7 @@ class SearchIndex:
             best, matched = 0, ""
             for weight, text, ws in fields:
                 if all(any(w.startswith(t) for w in ws) for t in terms):
-                    score = weight * 10 + (5 if fold(text) == folded else 0) + (2 if fold(text).startswith(folded) else 0)
+                    score = weight * 10 + _KIND_BONUS.get(e.kind, 2) + (5 if fold(text) == folded else 0) + (2 if fold(text).startswith(folded) else 0)
                     if score > best:
                         best, matched = score, text
             if not best:  # the words may be spread over several names

@@ -29,6 +29,7 @@ class Row:
     others: list[tuple[str, Entry]] = field(default_factory=list)  # (role, entity)
     quotes: list[Quote] = field(default_factory=list)
     note: str = ""  # a short extra word: the relationship, the role, the organisation
+    derived: str = ""  # how a derived date bound was found (the record's date_note)
 
 
 @dataclass
@@ -89,7 +90,8 @@ class View:
         for org in self.refs(event.iri, SK.organization):
             if org.iri != me:
                 others.append(("organization", org))
-        return Row(event, words(event.edtf, event.date_note), places, others, self.evidence.of(event.iri))
+        return Row(event, words(event.edtf), places, others, self.evidence.of(event.iri),
+                   derived=event.date_note or "")
 
     def rows(self, entries: list[Entry], me: Node | None = None) -> list[Row]:
         """Event rows in date order."""
@@ -97,7 +99,8 @@ class View:
 
     def record_row(self, entry: Entry, note: str = "") -> Row:
         """Any record as a row (a work, a relationship, a translation), with its own evidence."""
-        return Row(entry, words(entry.edtf, entry.date_note), quotes=self.evidence.of(entry.iri), note=note)
+        return Row(entry, words(entry.edtf), quotes=self.evidence.of(entry.iri), note=note,
+                   derived=entry.date_note or "")
 
     def mentions(self, node: Node, shown: set[Node]) -> list[Group]:
         """Records pointing to ``node`` that the page does not already show, grouped by list kind."""
