@@ -245,8 +245,16 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             if as_html:
                 return Response(site.query(links, q, values, error=str(exc)), status_code=400, media_type=HTML_PAGE)
             raise QueryRefused(400, str(exc)) from exc
-        return await run(request, text, {HTML: HTML}, title=q.summary,
-                         html=lambda outcome: site.query(links, q, values, outcome))
+        key = (str(request.url.path) + "?" + str(request.url.query), base_of(request))
+        if as_html and key in rendered:  # the graph does not change: an answer page is drawn once
+            return Response(rendered[key], media_type=HTML_PAGE)
+
+        def page(outcome: Outcome) -> bytes:
+            body = site.query(links, q, values, outcome)
+            if not outcome.truncated:
+                rendered[key] = body
+            return body
+        return await run(request, text, {HTML: HTML}, title=q.summary, html=page)
 
     async def void(request: Request) -> Response:
         media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT}, TURTLE)
