@@ -19,6 +19,20 @@ from .catalog import Entry
 from .views import ROLES, Group, Row, View, words
 
 Context = dict[str, Any]
+# the order a biography names people in: family first, adversaries last
+_CLOSENESS = {name: i for i, name in enumerate(
+    ("spouse", "partner", "child", "parent", "sibling-in-law", "relative", "comrade", "collaborator", "associate",
+     "correspondent", "adversary"))}
+
+
+# the order a bibliography lists kinds of work in: the books first, the short pieces after
+_WORK_ORDER = ("Novel", "Memoir", "History", "PoetryCollection", "Biography", "Book", "Study", "Collection",
+               "Notebook", "Essay", "Pamphlet", "Poem", "Article", "Lecture", "Letter", "Extract", "Series")
+
+
+def _kind_rank(rows: list[Row]) -> int:
+    local = str(rows[0].entry.type).rsplit("#", 1)[-1] if rows and rows[0].entry.type else ""
+    return _WORK_ORDER.index(local) if local in _WORK_ORDER else len(_WORK_ORDER)
 
 
 def _decade(entry: Entry) -> str:
@@ -54,7 +68,8 @@ def person(view: View, e: Entry) -> Context:
         row = view.record_row(rel, name if forward else f"{name} of")
         row.others = [("", o) for o in other]
         people.append(row)
-    people.sort(key=lambda r: (r.note, r.others[0][1].label if r.others else ""))
+    people.sort(key=lambda r: (_CLOSENESS.get(r.note.removesuffix(" of"), len(_CLOSENESS)), r.note,
+                               r.others[0][1].label if r.others else ""))
     works: dict[str, list[Row]] = defaultdict(list)
     authored = view.back(iri, SK.author)
     for w in sorted(authored, key=Entry.sort_date):
@@ -71,7 +86,7 @@ def person(view: View, e: Entry) -> Context:
             "pseudonyms": sorted(str(p) for p in g.objects(iri, SK.pseudonym)),
             "life": [Group(k, v) for k, v in sorted(life.items(), key=lambda kv: (kv[0] == "Undated", kv[0]))],
             "residences": residences, "memberships": memberships, "people": people,
-            "works": [Group(k, v) for k, v in sorted(works.items())],
+            "works": [Group(k, v) for k, v in sorted(works.items(), key=lambda kv: (_kind_rank(kv[1]), kv[0]))],
             "disagreements": disagreements, "mentions": view.mentions(iri, shown),
             "quotes": view.evidence.of(iri)}
 
