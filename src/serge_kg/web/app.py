@@ -74,6 +74,7 @@ from .render import LIST_BY_NAME, SORTS, Pages
 from .urls import Links
 
 HTML_PAGE = "text/html; charset=utf-8"
+MAX_CACHED_PAGES = 20_000  # more than every page of the graph; beyond it pages are drawn per request
 
 
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = 10000,
@@ -84,6 +85,15 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
     sources = load_sources(paths.data / "sources")
     site = Pages(engine.asserted, engine.ontology, sources, list_queries(paths.queries))
     rendered: dict[tuple[str, str], bytes] = {}  # the graph does not change while serving: draw each page once
+
+    def page_key(request: Request, *params: str) -> tuple[str, str]:
+        """The cache key: the path and only the parameters that change the page (others cannot grow it)."""
+        q = "&".join(f"{p}={request.query_params.get(p, '')}" for p in params)
+        return f"{request.url.path}?{q}", base_of(request)
+
+    def remember(key: tuple[str, str], body: bytes) -> None:
+        if len(rendered) < MAX_CACHED_PAGES:
+            rendered[key] = body
 
     def base_of(request: Request) -> str:
         return (base_url or str(request.base_url)).rstrip("/")
@@ -176,13 +186,13 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         return Response(rdf_bytes(graph, media, engine.context), media_type=media)
 
     def cached(request: Request, make: Callable[[Links], bytes | None]) -> bytes | None:
-        key = (str(request.url.path) + "?" + str(request.url.query), base_of(request))
-        if key not in rendered:
-            body = make(Links(base_of(request)))
-            if body is None:
-                return None
-            rendered[key] = body
-        return rendered[key]
+        key = page_key(request, "sort", "type")
+        if key in rendered:
+            return rendered[key]
+        body = make(Links(base_of(request)))
+        if body is not None:
+            remember(key, body)
+        return body
 
     def not_found(request: Request, what: str, path: str) -> Response:
         return Response(site.not_found(Links(base_of(request)), what, path), status_code=404, media_type=HTML_PAGE)
@@ -232,7 +242,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         values = {k: v for k, v in request.query_params.items() if k != "format"}
         links = Links(base_of(request))
         try:
-            if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or name not in site.queries:
+            if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
                 raise QueryFileError(f"no saved query '{name}'")
             q = find_query(paths.queries, name)
             bound = bindings_for(q, values, engine.asserted)
@@ -245,14 +255,14 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             if as_html:
                 return Response(site.query(links, q, values, error=str(exc)), status_code=400, media_type=HTML_PAGE)
             raise QueryRefused(400, str(exc)) from exc
-        key = (str(request.url.path) + "?" + str(request.url.query), base_of(request))
+        key = page_key(request, *sorted(values))
         if as_html and key in rendered:  # the graph does not change: an answer page is drawn once
             return Response(rendered[key], media_type=HTML_PAGE)
 
         def page(outcome: Outcome) -> bytes:
             body = site.query(links, q, values, outcome)
             if not outcome.truncated:
-                rendered[key] = body
+                remember(key, body)
             return body
         return await run(request, text, {HTML: HTML}, title=q.summary, html=page)
 
