@@ -109,14 +109,13 @@ def organization(view: View, e: Entry) -> Context:
     iri = e.iri
     events = view.back(iri, SK.organization)
     members = []
-    for row in view.rows(view.typed(events, SK.Membership, SK.Employment)):
-        row.note = row.entry.type_label
+    for row in view.rows(view.typed(events, SK.Membership, SK.Employment), iri):
         members.append(row)
     other = [ev for ev in events if ev.type not in (SK.Membership, SK.Employment)] + \
         [ev for ev in view.back(iri, *ROLES) if ev not in events]
     shown = {ev.iri for ev in events} | {ev.iri for ev in other}
     return {"located_in": view.refs(iri, SK.locatedIn), "part_of": view.refs(iri, SK.subOrganizationOf),
-            "parts": view.back(iri, SK.subOrganizationOf), "members": members, "events": view.rows(other),
+            "parts": view.back(iri, SK.subOrganizationOf), "members": members, "events": view.rows(other, iri),
             "published": sorted(view.back(iri, SK.publisher), key=Entry.sort_date),
             "quotes": view.evidence.of(iri), "mentions": view.mentions(iri, shown)}
 
@@ -132,7 +131,10 @@ def place(view: View, e: Entry) -> Context:
     written = sorted(view.back(iri, SK.writtenAt), key=Entry.sort_date)
     orgs = sorted(view.back(iri, SK.locatedIn), key=lambda x: x.label)
     shown = {ev.iri for ev in events} | {x.iri for x in contains + written + orgs}
-    return {"part_of": view.refs(iri, SK.containedIn), "contains": contains, "events": view.rows(events),
+    rows = view.rows(events)
+    for row in rows + lived:  # "in Orenburg" on Orenburg's own page says nothing
+        row.places = [p for p in row.places if p.iri != iri]
+    return {"part_of": view.refs(iri, SK.containedIn), "contains": contains, "events": rows,
             "lived": lived, "written": written, "organizations": orgs,
             "published": sorted(view.back(iri, SK.placeOfPublication), key=Entry.sort_date),
             "quotes": view.evidence.of(iri), "mentions": view.mentions(iri, shown)}

@@ -54,7 +54,12 @@ def source_lines(view: View, source: Source) -> list[Line]:
 
 
 def _records(view: View, ev: Node) -> list[Entry]:
-    found = {e.iri: e for rec in view.graph.subjects(PROV.wasDerivedFrom, ev) if (e := view.catalog.get(rec))}
+    found = {}
+    for rec in view.graph.subjects(PROV.wasDerivedFrom, ev):
+        if (rec, RDF.type, SK.Claim) in view.graph:  # a claim is shown as the disagreement it belongs to
+            rec = view.graph.value(None, SK.claim, rec) or rec
+        if (entry := view.catalog.get(rec)) is not None:
+            found[entry.iri] = entry
     return sorted(found.values(), key=lambda e: e.label)
 
 
