@@ -159,9 +159,7 @@ def work(view: View, e: Entry) -> Context:
     g, iri = view.graph, e.iri
     translations = [translation_row(view, t) for t in sorted(view.back(iri, SK.translationOf), key=Entry.sort_date)]
     attribution = view.back(iri, SK.attributedWork)
-    citing = []
-    for cit in view.back(iri, SK.citesReference):
-        citing.append(cit)
+    citing = view.back(iri, SK.citesReference)  # a cited publication: the footnotes that cite it
     events = view.back(iri, SK.involvesWork)
     parts = sorted(view.back(iri, SK.partOf), key=Entry.sort_date)
     shown = {t["entry"].iri for t in translations} | {a.iri for a in attribution} | {c.iri for c in citing}

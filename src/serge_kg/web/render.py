@@ -40,8 +40,8 @@ class NavItem:
 def nav(links: Links, current: str) -> list[NavItem]:
     items = [(k.title, k.name) for k in LISTS] + [("Queries", "queries"), ("SPARQL", "sparql"),
                                                    ("Downloads", "downloads")]
-    return [NavItem(t, links.to(p) if not (links.static and p == "sparql") else links.to("queries"), p == current)
-            for t, p in items if not (links.static and p == "sparql")]
+    # a static site has no endpoint to send queries to
+    return [NavItem(t, links.to(p), p == current) for t, p in items if not (links.static and p == "sparql")]
 
 
 class Pages:
