@@ -60,13 +60,15 @@ def page(browser: Any) -> Iterator[Any]:
 
 def test_search_kibalchich_and_reach_serge(page: Any, live: str) -> None:
     page.goto(live + "/")
-    page.fill("#site-q", "Kibalchich")
-    page.press("#site-q", "Enter")
+    search = page.get_by_role("search").get_by_label("Search")
+    search.fill("Kibalchich")
+    search.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=Kibalchich"))
-    page.click('main a[href$="/id/person/victor-serge"]')
+    people = page.get_by_role("region", name=re.compile("^People"))
+    people.get_by_role("link", name="Victor Serge", exact=True).click()
     page.wait_for_url(re.compile(r"/id/person/victor-serge$"))
-    assert page.inner_text("h1") == "Victor Serge"
-    text = page.inner_text("main")
+    assert page.get_by_role("heading", level=1).inner_text() == "Victor Serge"
+    text = page.get_by_role("main").inner_text()
     assert "30 December 1890" in text and "17 November 1947" in text
     russian = page.locator('[lang="ru"]').first
     assert "Киба" in russian.inner_text()
@@ -74,17 +76,19 @@ def test_search_kibalchich_and_reach_serge(page: Any, live: str) -> None:
 
 def test_open_the_deportation_and_read_its_evidence(page: Any, live: str) -> None:
     page.goto(live + "/id/person/victor-serge")
-    page.click('main a[href$="/id/event/deportation-orenburg"]')
+    life = page.get_by_role("region", name="Life")
+    life.get_by_role("link", name="Deportation to Orenburg").click()
     page.wait_for_url(re.compile(r"/id/event/deportation-orenburg$"))
-    evidence = page.locator('section[aria-labelledby="h-evidence"] details.ev')
+    region = page.get_by_role("region", name="Evidence for this record")
+    evidence = region.locator("details")
     if evidence.get_attribute("open") is None:  # the record's own evidence opens by itself; rows' stay closed
-        evidence.locator("summary").click()
+        region.get_by_text(re.compile(r"^Evidence")).click()
     assert evidence.get_attribute("open") is not None
-    body = evidence.inner_text()
+    body = region.inner_text()
     assert "condemned without trial" in body and re.search(r"Weissman 2013, pp?\. \d+", body)
-    evidence.locator("text=show in source").first.click()
+    region.get_by_role("link", name="show in source").first.click()
     page.wait_for_url(re.compile(r"/sources/wikipedia#q-"))
-    target = page.locator("mark:target, .anchor:target + mark")
+    target = page.locator(":target")
     assert "condemned without trial" in target.first.inner_text()
 
 
