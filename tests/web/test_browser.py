@@ -1,6 +1,6 @@
 """The interface in a real browser: Debian's Chromium driven by Playwright, with axe-core for accessibility.
 
-One browser for the whole module. Without /usr/bin/chromium the tests skip with a message, except under
+One browser for the whole test session. Without /usr/bin/chromium the tests skip with a message, except under
 CI=true, where a missing browser fails (``python3 tasks.py test`` installs it). Screenshots of every page
 kind, at 1280 and 390 pixels wide, are written to ``build/screenshots/`` as artefacts.
 """
@@ -35,7 +35,7 @@ STATIC_KINDS = {"static-home": "/index.html", "static-person": "/id/person/victo
                 "static-list": "/works-by-date.html"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing (Debian package chromium; `python3 tasks.py test` installs it as root)"

@@ -245,6 +245,9 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
                 raise QueryFileError(f"no saved query '{name}'")
             q = find_query(paths.queries, name)
+            if as_html and not values and any(p.default is None for p in q.params):
+                # a first visit: the question and its form, to be filled in before anything runs
+                return Response(site.query(links, q, values), media_type=HTML_PAGE)
             bound = bindings_for(q, values, engine.asserted)
             text = with_values(q.text, bound)
         except QueryFileError as exc:
