@@ -26,7 +26,9 @@ STAMP = VENV / ".serge-kg-installed"
 # What the test suite needs beyond Python: (command that must be on PATH, Debian package that gives it).
 # `tasks.py test` installs the missing ones with apt-get when it runs as root; under CI=true a tool
 # that is still missing afterwards is an error, elsewhere the tests that need it skip with a message.
-SYSTEM_TOOLS: list[tuple[str, str]] = []
+SYSTEM_TOOLS: list[tuple[str, str]] = [
+    ("chromium", "chromium"),  # the browser tests (tests/web/test_browser.py) drive /usr/bin/chromium
+]
 
 
 def _run(*args: str | Path) -> None:
@@ -76,6 +78,7 @@ def main(argv: list[str]) -> int:
         setup("")
         _run(BIN / "serge-kg", "build")
         _run(BIN / "serge-kg", "query", "life-timeline", "--limit", "15")
+        print(f"\nto browse it: {BIN / 'serge-kg'} serve, then open http://127.0.0.1:8000/", flush=True)
         return 0
     if job == "test":
         setup("test")

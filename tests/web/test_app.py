@@ -272,7 +272,7 @@ def test_entity_html(site: str) -> None:
     assert "under the pen name Le Rétif (The Stubborn One)" in r.text  # an evidence quote
     assert "Weissman 2013" in r.text  # its citation
     assert f'href="{site}/id/place/brussels"' in r.text  # links rewritten to this server
-    assert "Referenced by" in r.text
+    assert "Mentioned in" in r.text  # the records pointing here
     assert 'href="http://www.wikidata.org/entity/Q362009"' in r.text  # the Wikidata link, followable
 
 

@@ -17,12 +17,13 @@ from serge_kg.pipeline.build import build, load_graphs
 from serge_kg.pipeline.export import FORMATS, load_context, serialize, write_atomic
 from serge_kg.pipeline.records import load_dataset
 from serge_kg.query.engines import run_oxigraph, run_rdflib, to_oxigraph
-from serge_kg.query.render import RESULT_FORMATS, render, render_rows
+from serge_kg.query.render import DATE_STYLES, RESULT_FORMATS, render, render_rows
 from serge_kg.query.saved import ENGINES, bindings_for, find_query, list_queries
 from serge_kg.reports.coverage import EXCLUDED, coverage, shares
 from serge_kg.reports.stats import compute
 from serge_kg.wikidata.quickstatements import quickstatements
 
+from .browse import search_cmd, site_cmd
 from .common import EXIT_CODES, echo_err, handle_errors, progress_printer, project_paths
 from .link import link
 
@@ -120,10 +121,13 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="oxigraph (default) is fast; rdflib is the reference engine. Both give the same answers. "
               "Default: the query header's `engine`, else oxigraph.")
 @click.option("--limit", type=int, default=None, help="Show at most this many rows.")
+@click.option("--dates", type=click.Choice(DATE_STYLES), default="words", show_default=True,
+              help="In table and markdown output, dates in words (\"late 1927 or early 1928\") or as EDTF. "
+              "csv, tsv and json always keep EDTF.")
 @click.pass_context
 @handle_errors
 def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, inferred: bool,
-              engine: str | None, limit: int | None) -> None:
+              engine: str | None, limit: int | None, dates: str) -> None:
     """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer."""
     paths = project_paths(ctx)
     q = find_query(paths.queries, name_or_file)
@@ -146,7 +150,7 @@ def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fm
         return
     if limit is not None:
         result.rows = result.rows[:limit]
-    click.echo(render(result, fmt, graph.namespace_manager), nl=False)
+    click.echo(render(result, fmt, graph.namespace_manager, dates=dates), nl=False)
 
 
 @main.command("stats", epilog="Examples:\n\n  serge-kg stats\n\n  serge-kg stats --format markdown\n\n" + EXIT_CODES)
@@ -273,3 +277,5 @@ def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: 
 
 
 main.add_command(link)
+main.add_command(search_cmd)
+main.add_command(site_cmd)

@@ -1,19 +1,45 @@
-"""Query results as text: an aligned table, CSV, TSV, Markdown, or SPARQL 1.1 JSON results."""
+"""Query results as text: an aligned table, CSV, TSV, Markdown, or SPARQL 1.1 JSON results.
+
+In the text tables (``table``, ``markdown``) dates are written in words by default ("late 1927 or
+early 1928"); ``dates="edtf"`` keeps the EDTF strings. CSV, TSV and JSON always keep the machine form.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
+
+from serge_kg.dates import DateError
+from serge_kg.datewords import date_in_words
+from serge_kg.namespaces import EDTF
 
 from .engines import Result
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+DATE_STYLES = ("words", "edtf")
+_DATE_TYPES = {EDTF, XSD.date, XSD.gYearMonth, XSD.gYear}
+# saved queries return dates as STR(?date): a column so named holds EDTF strings
+_DATE_COLUMN = re.compile(r"(^|_)(date|start|end|span|earliest|latest|when)$|Date$|^date", re.IGNORECASE)
+
+
+def as_words(node: Node | None, column: str) -> str | None:
+    """The date in words, if ``node`` is a date (by datatype, or an EDTF string in a date column)."""
+    if not isinstance(node, Literal) or not str(node):
+        return None
+    if node.datatype not in _DATE_TYPES and not (node.datatype in (None, XSD.string) and not node.language
+                                                  and _DATE_COLUMN.search(column)):
+        return None
+    try:
+        return date_in_words(str(node))
+    except DateError:
+        return None
 
 
 def _short(node: Node | None, nm: NamespaceManager | None) -> str:
@@ -41,8 +67,9 @@ def _json_term(node: Node) -> dict[str, Any]:
     return out
 
 
-def render(result: Result, fmt: str, nm: NamespaceManager | None = None, max_width: int = 60) -> str:
-    """Format a SELECT/ASK result.
+def render(result: Result, fmt: str, nm: NamespaceManager | None = None, max_width: int = 60,
+           dates: str = "words") -> str:
+    """Format a SELECT/ASK result; in ``table`` and ``markdown``, dates in words unless ``dates="edtf"``.
 
     >>> render(Result(["n"], [(Literal(1),)]), "csv")
     'n\\r\\n1\\r\\n'
@@ -63,7 +90,10 @@ def render(result: Result, fmt: str, nm: NamespaceManager | None = None, max_wid
         for row in rows:
             writer.writerow([_short(v, None) for v in row])
         return buf.getvalue()
-    cells = [[_short(v, nm) for v in row] for row in rows]
+    def cell(v: Node | None, col: str) -> str:
+        words = as_words(v, col) if dates == "words" else None
+        return words if words is not None else _short(v, nm)
+    cells = [[cell(v, c) for v, c in zip(row, cols)] for row in rows]
     if fmt == "markdown":
         def esc(s: str) -> str:
             return s.replace("|", "\\|").replace("\n", " ")

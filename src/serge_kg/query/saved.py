@@ -13,6 +13,7 @@ reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -130,8 +131,11 @@ def find_query(folder: Path, name_or_file: str) -> SavedQuery:
     for candidate in (folder / f"{name_or_file}.rq", folder / "checks" / f"{name_or_file}.rq"):
         if candidate.exists():
             return parse_query_file(candidate)
-    known = ", ".join(q.name for q in list_queries(folder))
-    raise QueryFileError(f"no saved query '{name_or_file}' (known: {known}); or give a path to a .rq file")
+    names = [q.name for q in list_queries(folder)]
+    near = difflib.get_close_matches(name_or_file, names, n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(near)}? " if near else ""
+    raise QueryFileError(f"no saved query '{name_or_file}' ({hint}known: {', '.join(names)}); "
+                         "or give a path to a .rq file")
 
 
 def coerce_param(param: Param, value: str) -> Node:
@@ -167,11 +171,16 @@ def resolve_id(graph: Graph, slug: str) -> URIRef:
 
     :raises QueryParameterError: if no entity has that id.
     """
-    for kind in ("person", "organization", "place", "work", "translation", "event", "relation", "disagreement"):
+    kinds = ("person", "organization", "place", "work", "translation", "event", "relation", "disagreement")
+    for kind in kinds:
         iri = URIRef(ID[f"{kind}/{slug}"])
         if (iri, None, None) in graph:
             return iri
-    raise QueryParameterError(f"no entity with id '{slug}' in the graph")
+    ids = {str(s)[len(str(ID)):].split("/", 1)[-1] for s in set(graph.subjects())
+           if str(s).startswith(str(ID)) and str(s)[len(str(ID)):].split("/", 1)[0] in kinds}
+    near = difflib.get_close_matches(slug, sorted(ids), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(near)}?" if near else "; `serge-kg search TEXT` finds ids by name"
+    raise QueryParameterError(f"no entity with id '{slug}' in the graph{hint}")
 
 
 def bindings_for(query: SavedQuery, values: dict[str, str], graph: Graph) -> dict[str, Node]:

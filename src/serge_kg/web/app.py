@@ -17,12 +17,19 @@ running longer than ``timeout`` seconds answers 503 (a streaming query is stoppe
 aggregate that Oxigraph computes in one step finishes in the background). A result longer than
 ``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE) is cut to its first ``max_rows`` and answered 200
 with the headers ``X-Result-Truncated: true`` and ``X-Result-Limit: <max_rows>``.
+
+The research interface (:mod:`serge_kg.web.render`): ``/people``, ``/organizations``, ``/places``,
+``/works``, ``/events``, ``/disagreements`` (``?sort=name|date``, ``?type=<class>``), ``/search?q=`` and
+``/search.json?q=``, ``/sources/wikipedia`` and ``/sources/mia`` (the texts with every quote marked),
+``/downloads``, ``/static/...``. Unknown ids and query names answer 404 with the nearest names.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
+from importlib.resources import files
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -34,7 +41,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from serge_kg.errors import QueryFileError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
@@ -43,6 +51,7 @@ from serge_kg.pipeline.build import OUTPUTS
 from serge_kg.pipeline.export import ASSERTED_GRAPH, FORMATS, INFERRED_GRAPH
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
+from serge_kg.sources.text import load_sources
 
 from . import pages
 from .engine import (
@@ -61,6 +70,11 @@ from .engine import (
 )
 from .guard import QueryRefused, check_query
 from .protocol import negotiate, service_description
+from .render import LIST_BY_NAME, SORTS, Pages
+from .urls import Links
+
+HTML_PAGE = "text/html; charset=utf-8"
+MAX_CACHED_PAGES = 20_000  # more than every page of the graph; beyond it pages are drawn per request
 
 
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = 10000,
@@ -68,6 +82,18 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
     """The web application serving the graph of ``paths`` (loaded now, once)."""
     engine = Engine(paths, max_rows)
     allow = frozenset(service_allow_list) | {str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
+    sources = load_sources(paths.data / "sources")
+    site = Pages(engine.asserted, engine.ontology, sources, list_queries(paths.queries))
+    rendered: dict[tuple[str, str], bytes] = {}  # the graph does not change while serving: draw each page once
+
+    def page_key(request: Request, *params: str) -> tuple[str, str]:
+        """The cache key: the path and only the parameters that change the page (others cannot grow it)."""
+        q = "&".join(f"{p}={request.query_params.get(p, '')}" for p in params)
+        return f"{request.url.path}?{q}", base_of(request)
+
+    def remember(key: tuple[str, str], body: bytes) -> None:
+        if len(rendered) < MAX_CACHED_PAGES:
+            rendered[key] = body
 
     def base_of(request: Request) -> str:
         return (base_url or str(request.base_url)).rstrip("/")
@@ -79,7 +105,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         return negotiate(request.headers.get("accept"), offers, default)
 
     async def run(request: Request, text: str, offers: dict[str, str] | None = None, title: str = "",
-                  guard: bool = False, **graphs: Any) -> Response:
+                  guard: bool = False, html: Callable[[Outcome], bytes] | None = None, **graphs: Any) -> Response:
         results_media = wanted(request, RESULT_TYPES | (offers or {}), JSON)
         rdf_media = wanted(request, RDF_TYPES | (offers or {}), TURTLE)
         base = base_of(request)
@@ -91,7 +117,9 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             outcome = engine.execute(text, cancel, **graphs)
             media = rdf_media if outcome.kind == "triples" else results_media
             if media == HTML:
-                return outcome, "text/html; charset=utf-8", pages.results_html(outcome, engine.labels, base, title)
+                page = html(outcome) if html else pages.results_html(outcome, engine.labels, base, title,
+                                                                     list(sources.values()))
+                return outcome, "text/html; charset=utf-8", page
             return outcome, media, encode(outcome, media)
 
         try:
@@ -140,42 +168,106 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         return await run(request, text, guard=True, **graphs)
 
     async def entity(request: Request) -> Response:
-        iri = URIRef(BASE + "id/" + request.path_params["rest"])
-        if (iri, None, None) not in engine.asserted and (iri, None, None) not in engine.inferred:
-            raise QueryRefused(404, f"no entity <{iri}> in the graph")
+        rest = request.path_params["rest"]
+        iri = URIRef(BASE + "id/" + rest)
         media = wanted(request, {HTML: HTML, "application/xhtml+xml": HTML, TURTLE: TURTLE, JSONLD: JSONLD,
                                  "application/json": JSONLD, NT: NT}, HTML)
+        if (iri, None, None) not in engine.asserted and (iri, None, None) not in engine.inferred:
+            if media == HTML:
+                return not_found(request, f"There is no record with the id “{rest.rsplit('/', 1)[-1]}”.",
+                                 "id/" + rest)
+            raise QueryRefused(404, f"no entity <{iri}> in the graph")
         if media == HTML:
-            body = pages.entity_html(iri, engine.asserted, engine.inferred, engine.labels, base_of(request))
-            return Response(body, media_type="text/html; charset=utf-8")
+            body = cached(request, lambda links: site.entity(links, iri))
+            if body is None:  # in the graph but not a record of ours (e.g. an inferred-only node)
+                return not_found(request, f"<{iri}> has no page.", "id/" + rest)
+            return Response(body, media_type=HTML_PAGE)
         graph = pages.entity_graph(iri, engine.asserted)
         return Response(rdf_bytes(graph, media, engine.context), media_type=media)
 
+    def cached(request: Request, make: Callable[[Links], bytes | None]) -> bytes | None:
+        key = page_key(request, "sort", "type")
+        if key in rendered:
+            return rendered[key]
+        body = make(Links(base_of(request)))
+        if body is not None:
+            remember(key, body)
+        return body
+
+    def not_found(request: Request, what: str, path: str) -> Response:
+        return Response(site.not_found(Links(base_of(request)), what, path), status_code=404, media_type=HTML_PAGE)
+
     async def home(request: Request) -> Response:
-        return Response(pages.home_html(engine.asserted, engine.labels, base_of(request), list(OUTPUTS)),
-                        media_type="text/html; charset=utf-8")
+        return Response(cached(request, lambda links: site.home(links, list(OUTPUTS))), media_type=HTML_PAGE)
+
+    async def listing(request: Request) -> Response:
+        name = request.url.path.strip("/")
+        sort, type_ = request.query_params.get("sort", "name"), request.query_params.get("type", "")
+        if sort not in SORTS:
+            raise QueryRefused(400, f"sort '{sort}' is not one of: {', '.join(SORTS)}")
+        body = cached(request, lambda links: site.listing(links, name, sort, type_))
+        if body is None:
+            return not_found(request, f"The list of {name} has no kind “{type_}”.", name)
+        return Response(body, media_type=HTML_PAGE)
+
+    async def search(request: Request) -> Response:
+        q = request.query_params.get("q", "")[:200]
+        return Response(site.search(Links(base_of(request)), q), media_type=HTML_PAGE)
+
+    async def search_json(request: Request) -> Response:
+        q = request.query_params.get("q", "")[:200]
+        return JSONResponse(site.search_json(Links(base_of(request)), q))
+
+    async def source_page(request: Request) -> Response:
+        sid = request.path_params["sid"]
+        body = cached(request, lambda links: site.source(links, sid))
+        if body is None:
+            return not_found(request, f"There is no source “{sid}”; the sources are {', '.join(sources)}.",
+                             "sources/" + sid)
+        return Response(body, media_type=HTML_PAGE)
+
+    async def downloads(request: Request) -> Response:
+        return Response(cached(request, lambda links: site.downloads(links, list(OUTPUTS))), media_type=HTML_PAGE)
 
     async def queries(request: Request) -> Response:
         saved = list_queries(paths.queries)
         base = base_of(request)
         if wanted(request, {HTML: HTML, "application/json": "json"}, HTML) == "json":
             return JSONResponse([pages.query_json(q, base) for q in saved])
-        return Response(pages.queries_html(saved, base), media_type="text/html; charset=utf-8")
+        return Response(cached(request, site.queries_list), media_type=HTML_PAGE)
 
     async def saved_query(request: Request) -> Response:
         name = request.path_params["name"]
-        if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-            raise QueryRefused(404, f"no saved query '{name}'")
+        as_html = wanted(request, RESULT_TYPES | {HTML: HTML}, JSON) == HTML
+        values = {k: v for k, v in request.query_params.items() if k != "format"}
+        links = Links(base_of(request))
         try:
+            if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+                raise QueryFileError(f"no saved query '{name}'")
             q = find_query(paths.queries, name)
-            values = {k: v for k, v in request.query_params.items() if k != "format"}
+            if as_html and not values and any(p.default is None for p in q.params):
+                # a first visit: the question and its form, to be filled in before anything runs
+                return Response(site.query(links, q, values), media_type=HTML_PAGE)
             bound = bindings_for(q, values, engine.asserted)
             text = with_values(q.text, bound)
         except QueryFileError as exc:
+            if as_html:
+                return not_found(request, f"There is no saved query “{name}”.", "queries/" + name)
             raise QueryRefused(404, str(exc)) from exc
         except QueryParameterError as exc:
+            if as_html:
+                return Response(site.query(links, q, values, error=str(exc)), status_code=400, media_type=HTML_PAGE)
             raise QueryRefused(400, str(exc)) from exc
-        return await run(request, text, {HTML: HTML}, title=q.summary)
+        key = page_key(request, *sorted(values))
+        if as_html and key in rendered:  # the graph does not change: an answer page is drawn once
+            return Response(rendered[key], media_type=HTML_PAGE)
+
+        def page(outcome: Outcome) -> bytes:
+            body = site.query(links, q, values, outcome)
+            if not outcome.truncated:
+                remember(key, body)
+            return body
+        return await run(request, text, {HTML: HTML}, title=q.summary, html=page)
 
     async def void(request: Request) -> Response:
         media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT}, TURTLE)
@@ -196,7 +288,10 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
 
     routes = [Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/id/{rest:path}", entity), Route("/queries", queries), Route("/queries/{name}", saved_query),
-              Route("/void", void), Route("/.well-known/void", void), Route("/dumps/{name}", dump)]
+              Route("/void", void), Route("/.well-known/void", void), Route("/dumps/{name}", dump),
+              *(Route(f"/{name}", listing) for name in LIST_BY_NAME), Route("/search", search),
+              Route("/search.json", search_json), Route("/sources/{sid}", source_page), Route("/downloads", downloads),
+              Mount("/static", StaticFiles(directory=str(files("serge_kg.web") / "static")), name="static")]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])
     return Starlette(routes=routes, middleware=[cors], exception_handlers={SergeKGError: refused})

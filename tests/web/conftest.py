@@ -1,0 +1,117 @@
+"""Fixtures for the web tests: the mini project built once, the app served on 127.0.0.1, a static site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from serge_kg.paths import Paths
+from serge_kg.pipeline.build import build
+from serge_kg.web.app import create_app
+from serge_kg.web.site import write_site
+
+
+def _root_conftest():  # type: ignore[no-untyped-def]
+    """tests/conftest.py, loaded under its own name (this file is also a module called ``conftest``)."""
+    spec = importlib.util.spec_from_file_location("serge_kg_tests_conftest", Path(__file__).parents[1] / "conftest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_project = _root_conftest().make_project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Uvicorn:
+    """An app under uvicorn on 127.0.0.1 in a background thread, stopped on exit."""
+
+    def __init__(self, app: object) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan="off"))  # type: ignore[arg-type]
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> Uvicorn:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+class StaticServer:
+    """A folder served by the standard library's HTTP server on 127.0.0.1, stopped on exit."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(_Quiet, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> StaticServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def web_project(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """The mini project, built, with Serge linked to his Wikidata item."""
+    paths = make_project(tmp_path_factory.mktemp("web") / "project")
+    (paths.data / "wikidata").mkdir()
+    (paths.data / "wikidata" / "decisions.csv").write_text(
+        "record_id,qid,decision,how_verified\nvictor-serge,Q362009,same,test fixture\n", encoding="utf-8")
+    build(paths)
+    return paths
+
+
+@pytest.fixture(scope="session")
+def live(web_project: Paths) -> Iterator[str]:
+    """The app serving the mini project: its base URL."""
+    with Uvicorn(create_app(web_project)) as served:
+        yield served.url
+
+
+@pytest.fixture(scope="session")
+def static_site(web_project: Paths, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini project's static site, written once."""
+    out = tmp_path_factory.mktemp("site") / "public"
+    write_site(web_project, out, base_url="https://example.org/serge/")
+    return out
+
+
+@pytest.fixture(scope="session")
+def static_url(static_site: Path) -> Iterator[str]:
+    with StaticServer(static_site) as served:
+        yield served.url
