@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
 from conftest import union
 from serge_kg.errors import QueryFileError, QueryParameterError
-from serge_kg.namespaces import PREFIXES
 from serge_kg.pipeline.build import BuildResult
 from serge_kg.query.engines import run_oxigraph, run_rdflib, to_oxigraph
 from serge_kg.query.saved import SavedQuery, bindings_for, find_query, list_queries, parse_query_file
@@ -25,7 +25,8 @@ REPORTS = list_queries(QUERIES)
 def test_every_query_has_a_header_and_parses(path: Path) -> None:
     q = parse_query_file(path)
     assert q.summary and len(q.summary) > 10
-    prepared = prepareQuery(q.text, initNs=PREFIXES)
+    prepared = prepareQuery(q.text)  # standalone: declares every prefix it uses
+    ox.Store().query(q.text)  # and Oxigraph, with no predeclared prefixes, parses it too
     if q.form == "SELECT":
         projected = [str(v) for v in prepared.algebra["PV"]]
         assert projected == q.columns, f"{path.name}: header columns {q.columns} != SELECT {projected}"

@@ -16,7 +16,6 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
 from serge_kg.errors import QueryExecutionError, QueryFileError, QueryParameterError
-from serge_kg.namespaces import PREFIXES
 
 from .saved import SavedQuery
 
@@ -121,8 +120,11 @@ def run_oxigraph(query: SavedQuery, store: ox.Store, bindings: dict[str, Node]) 
     :raises QueryExecutionError: if Oxigraph rejects or fails the query.
     """
     try:
-        res = store.query(with_values(query.text, bindings), prefixes=PREFIXES)
-    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:  # OSError: a SERVICE call that failed
+        res = store.query(with_values(query.text, bindings))  # no predeclared prefixes, as on any store
+    except SyntaxError as exc:
+        query.prepared  # noqa: B018 - rdflib names an undeclared prefix, where Oxigraph says "expected ..."
+        raise QueryExecutionError(f"{query.path}: Oxigraph could not parse the query: {exc}") from exc
+    except (RuntimeError, ValueError, OSError) as exc:  # OSError: a SERVICE call that failed
         raise QueryExecutionError(f"{query.path}: Oxigraph could not run the query: {exc}") from exc
     if isinstance(res, ox.QueryBoolean):
         return Result([], [], boolean=bool(res))

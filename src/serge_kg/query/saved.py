@@ -60,7 +60,7 @@ class SavedQuery:
     def prepared(self) -> Any:
         """The rdflib-prepared form (parsed once)."""
         try:
-            return prepareQuery(self.text, initNs=PREFIXES)
+            return prepareQuery(self.text)  # no predeclared prefixes: the file must run as written
         except Exception as exc:  # rdflib raises pyparsing errors of several kinds
             raise QueryFileError(f"{self.path}: does not parse as SPARQL: {exc}") from exc
 
