@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import Graph
 
 from serge_kg.errors import NonConformingError
+from serge_kg.pipeline.answer import answer
 from serge_kg.pipeline.build import build, load_graphs
 from serge_kg.pipeline.export import FORMATS, load_context, serialize, write_atomic
 from serge_kg.pipeline.records import load_dataset
-from serge_kg.query.engines import run_oxigraph, run_rdflib, to_oxigraph
 from serge_kg.query.render import RESULT_FORMATS, render, render_rows
-from serge_kg.query.saved import ENGINES, bindings_for, find_query, list_queries
+from serge_kg.query.saved import ENGINES, list_queries
 from serge_kg.reports.coverage import EXCLUDED, coverage, shares
 from serge_kg.reports.stats import compute
 from serge_kg.wikidata.quickstatements import quickstatements
@@ -110,37 +109,32 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 @main.command("query", epilog="Examples:\n\n  serge-kg query life-timeline\n\n"
               "  serge-kg query evidence-for --param entity=arrest-1933 --format markdown\n\n"
-              "  serge-kg query my-query.rq --inferred --format csv\n\n" + EXIT_CODES)
+              "  serge-kg query my-query.rq --format csv --asserted-only\n\n"
+              "The default graph is the asserted + inferred triples, as on the endpoint and in a published "
+              "store; FROM <https://w3id.org/serge-kg/graph/asserted> or GRAPH name either part.\n\n" + EXIT_CODES)
 @click.argument("name_or_file")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a declared parameter (repeatable). IRIs may be given as a record id, e.g. victor-serge.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
-@click.option("--inferred", is_flag=True, help="Query asserted + OWL-RL inferred triples (needed for schema:/wdt: terms).")
+@click.option("--asserted-only", is_flag=True,
+              help="Query the asserted triples alone (default: asserted + OWL-RL inferred, as everywhere else).")
+@click.option("--inferred", is_flag=True, hidden=True,
+              help="Accepted for old scripts: the inferred triples are now always in the default graph.")
 @click.option("--engine", type=click.Choice(ENGINES), default=None,
               help="oxigraph (default) is fast; rdflib is the reference engine. Both give the same answers. "
               "Default: the query header's `engine`, else oxigraph.")
 @click.option("--limit", type=int, default=None, help="Show at most this many rows.")
 @click.pass_context
 @handle_errors
-def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, inferred: bool,
-              engine: str | None, limit: int | None) -> None:
-    """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer."""
-    paths = project_paths(ctx)
-    q = find_query(paths.queries, name_or_file)
-    inferred = inferred or q.inferred
-    engine = engine or q.engine or "oxigraph"
-    asserted, extra = load_graphs(paths, inferred=inferred, progress=progress_printer(True))
-    graph = asserted
-    if inferred:
-        graph = Graph()
-        for t in asserted:
-            graph.add(t)
-        for t in extra:
-            graph.add(t)
-    for prefix, ns in asserted.namespaces():
-        graph.bind(prefix, ns, replace=True)
-    bindings = bindings_for(q, _parse_params(params), graph)
-    result = run_rdflib(q, graph, bindings) if engine == "rdflib" else run_oxigraph(q, to_oxigraph(graph), bindings)
+def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, asserted_only: bool,
+              inferred: bool, engine: str | None, limit: int | None) -> None:
+    """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer.
+
+    The query runs as written: it declares its own PREFIX lines, as on any other triple store.
+    """
+    got = answer(project_paths(ctx), name_or_file, _parse_params(params), engine=engine, asserted_only=asserted_only,
+                 progress=progress_printer(True))
+    result, graph = got.result, got.graph
     if result.graph is not None:
         click.echo(result.graph.serialize(format="turtle"))
         return

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
 
 from serge_kg.errors import ExportError
-from serge_kg.namespaces import BASE, DATA_LICENSE, DATASET_IRI, ID, ONTOLOGY_IRI, PREFIXES, SK
+from serge_kg.namespaces import (ASSERTED_GRAPH, BASE, DATA_LICENSE, DATASET_IRI, ID, INFERRED_GRAPH, ONTOLOGY_IRI,
+                                 PREFIXES, SK)
 from serge_kg.query.engines import to_ox
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -27,8 +28,6 @@ FORMATS: dict[str, tuple[str, str]] = {
     "trig": ("trig", "application/trig"),
     "nquads": ("nq", "application/n-quads"),
 }
-ASSERTED_GRAPH = URIRef(BASE + "graph/asserted")
-INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
 
 
 def load_context(path: Path) -> dict[str, Any]:
