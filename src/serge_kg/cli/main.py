@@ -251,19 +251,29 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
-@main.command("publish", epilog="Example: serge-kg publish --endpoint http://127.0.0.1:7878/store\n\n" + EXIT_CODES)
+@main.command("publish", epilog="Examples:\n\n  serge-kg publish --endpoint http://127.0.0.1:7878/store --union-default-graph\n\n"
+              "  serge-kg publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba\n\n" + EXIT_CODES)
 @click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL of the target store.")
-@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the default graph).")
+@click.option("--union-default-graph", is_flag=True,
+              help="Also put asserted + inferred into the store's default graph, for stores whose default graph "
+              "is not the union of the named graphs (oxigraph serve without --union-default-graph, Fuseki).")
 @click.option("--user", envvar="SERGE_KG_USER", default=None, help="User name (or env SERGE_KG_USER).")
 @click.option("--password", envvar="SERGE_KG_PASSWORD", default=None, help="Password (or env SERGE_KG_PASSWORD).")
 @click.pass_context
 @handle_errors
-def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None,
+def publish_cmd(ctx: click.Context, endpoint: str, union_default_graph: bool, user: str | None,
                 password: str | None) -> None:
-    """Load the graph (asserted + inferred) into any SPARQL 1.1 Graph Store Protocol store."""
+    """Load the graph into a SPARQL 1.1 Graph Store Protocol store, as the TriG dump has it.
+
+    The asserted triples replace the named graph <https://w3id.org/serge-kg/graph/asserted>, the
+    inferred ones <https://w3id.org/serge-kg/graph/inferred>. Credentials are sent the way the
+    store asks (Digest for Virtuoso, Basic for Fuseki and GraphDB).
+    """
     from serge_kg.web.publish import publish
-    n = publish(project_paths(ctx), endpoint, graph_iri=graph_iri, auth=(user, password or "") if user else None)
-    click.echo(f"published {n} triples to {endpoint}")
+    for up in publish(project_paths(ctx), endpoint, union_default_graph=union_default_graph,
+                      auth=(user, password or "") if user else None):
+        click.echo(f"published {up.triples} triples to {up.graph if up.graph == 'default' else '<' + up.graph + '>'}"
+                   f" ({up.url})")
 
 
 main.add_command(link)
