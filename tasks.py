@@ -26,7 +26,10 @@ STAMP = VENV / ".serge-kg-installed"
 # What the test suite needs beyond Python: (command that must be on PATH, Debian package that gives it).
 # `tasks.py test` installs the missing ones with apt-get when it runs as root; under CI=true a tool
 # that is still missing afterwards is an error, elsewhere the tests that need it skip with a message.
-SYSTEM_TOOLS: list[tuple[str, str]] = []
+SYSTEM_TOOLS: list[tuple[str, str]] = [
+    ("virtuoso-t", "virtuoso-opensource-7"),  # tests/web/test_stores.py: saved queries on Virtuoso 7
+    ("curl", "curl"),  # tests/web/test_protocol.py: the endpoint with curl
+]
 
 
 def _run(*args: str | Path) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 import threading
 from typing import Any
-from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
@@ -52,6 +51,7 @@ from .engine import (
     JSONLD,
     NT,
     RDF_TYPES,
+    RDFXML,
     RESULT_TYPES,
     TURTLE,
     Engine,
@@ -60,7 +60,7 @@ from .engine import (
     rdf_bytes,
 )
 from .guard import QueryRefused, check_query
-from .protocol import negotiate, service_description
+from .protocol import negotiate, read_request, service_description
 
 
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = 10000,
@@ -105,46 +105,28 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         return Response(body, media_type=media, headers=headers)
 
     async def sparql(request: Request) -> Response:
-        params = request.query_params
-        text = params.get("query")
-        graphs = {"default_graph": params.getlist("default-graph-uri"),
-                  "named_graphs": params.getlist("named-graph-uri")}
-        if request.method == "POST":
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype == "application/x-www-form-urlencoded":
-                form = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
-                if "update" in form:
-                    raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
-                text = (form.get("query") or [""])[0] or None
-                graphs = {"default_graph": form.get("default-graph-uri") or graphs["default_graph"],
-                          "named_graphs": form.get("named-graph-uri") or graphs["named_graphs"]}
-            elif ctype == "application/sparql-query":
-                text = (await request.body()).decode("utf-8")
-            elif ctype == "application/sparql-update":
-                raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
-            else:
-                raise QueryRefused(415, "POST needs Content-Type application/x-www-form-urlencoded (query=...) "
-                                        "or application/sparql-query")
-        if "update" in params:
-            raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
-        if not text:
-            media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT}, TURTLE)
-            endpoint = f"{base_of(request)}/sparql"
+        asked = read_request(request.method, request.scope.get("query_string", b""),
+                             request.headers.get("content-type"), await request.body())
+        endpoint = f"{base_of(request)}/sparql"
+        if not asked.query:
+            media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT, RDFXML: RDFXML}, TURTLE)
             return Response(rdf_bytes(service_description(endpoint, len(engine.asserted) +
                                                                   len(engine.inferred)), media, engine.context),
                             media_type=media)
-        for iri in graphs["default_graph"] + graphs["named_graphs"]:
+        for iri in asked.default_graphs + asked.named_graphs:
             if iri not in allow:
                 raise QueryRefused(403, f"default-graph-uri / named-graph-uri <{iri}> is not allowed: only "
                                         f"the local graphs {sorted(allow)} may be named")
-        return await run(request, text, guard=True, **graphs)
+        # relative IRIs in the query resolve against the endpoint's URL, as on Oxigraph's own server
+        return await run(request, asked.query, guard=True, default_graph=asked.default_graphs,
+                         named_graphs=asked.named_graphs, base_iri=endpoint)
 
     async def entity(request: Request) -> Response:
         iri = URIRef(BASE + "id/" + request.path_params["rest"])
         if (iri, None, None) not in engine.asserted and (iri, None, None) not in engine.inferred:
             raise QueryRefused(404, f"no entity <{iri}> in the graph")
         media = wanted(request, {HTML: HTML, "application/xhtml+xml": HTML, TURTLE: TURTLE, JSONLD: JSONLD,
-                                 "application/json": JSONLD, NT: NT}, HTML)
+                                 "application/json": JSONLD, NT: NT, RDFXML: RDFXML}, HTML)
         if media == HTML:
             body = pages.entity_html(iri, engine.asserted, engine.inferred, engine.labels, base_of(request))
             return Response(body, media_type="text/html; charset=utf-8")
