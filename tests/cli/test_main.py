@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,12 @@ def test_root_outside_a_project_is_an_error_not_a_fallback(tmp_path: Path) -> No
     res = CliRunner().invoke(main, ["--root", str(tmp_path), "stats"])
     assert res.exit_code == 2
     assert "is not inside a serge-kg project" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_serve_on_a_busy_port_is_exit_2_with_a_clear_message(mini: Paths) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        code, _, err = run(mini, "serve", "--port", str(port))
+    assert code == 2 and f"127.0.0.1:{port}" in err and "already in use" in err

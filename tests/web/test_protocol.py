@@ -4,6 +4,7 @@ SPARQLWrapper with every format, rdflib's SPARQLStore, and curl."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -210,3 +211,40 @@ def test_curl(site: str) -> None:
                            site + "/sparql"], capture_output=True, check=True, timeout=30).stdout.decode()
     assert code == "400"
     assert io.StringIO(out).readline().strip() == "l"
+
+
+# ------------------------------------------------------------------ dumps, VoID, row cap
+
+def test_dumps_lists_every_file_with_size_and_checksum(site: str) -> None:
+    files = httpx.get(site + "/dumps/", headers={"Accept": "application/json"}).json()
+    names = [f["name"] for f in files]
+    assert {"serge.ttl", "serge.trig", "serge-inferred.nt", "void.ttl", "report.json"} <= set(names)
+    for f in files:
+        body = httpx.get(f["url"]).content
+        assert len(body) == f["bytes"] and hashlib.sha256(body).hexdigest() == f["sha256"], f["name"]
+    assert next(f for f in files if f["name"] == "serge.ttl")["contains"] == "the asserted triples only"
+    text = httpx.get(site + "/dumps").text
+    assert all(f"{f['sha256']}  {f['name']}" in text for f in files)  # like sha256sum's output
+    assert httpx.get(site + "/dumps/nothing.ttl").status_code == 404
+
+
+def test_void_says_what_each_dump_holds(site: str) -> None:
+    void = Graph().parse(data=httpx.get(site + "/void", headers={"Accept": "text/turtle"}).text, format="turtle")
+    vd = Namespace("http://rdfs.org/ns/void#")
+    parts = {str(s).rsplit("/", 1)[1] if "graph/" in str(s) else "dataset": {str(o).rsplit("/", 1)[1]
+             for o in void.objects(s, vd.dataDump)} for s in set(void.subjects(vd.dataDump, None))}
+    assert parts["asserted"] == {"serge.ttl", "serge.nt", "serge.jsonld"}
+    assert parts["inferred"] == {"serge-inferred.ttl", "serge-inferred.nt"}
+    assert parts["dataset"] == {"serge.trig", "serge.nq"}
+
+
+def test_truncation_is_flagged_and_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from starlette.testclient import TestClient
+    paths = make_project(tmp_path / "project")
+    build(paths)
+    with TestClient(create_app(paths, max_rows=3)) as client, caplog.at_level("WARNING", logger="serge_kg.web.app"):
+        r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        html = client.get("/queries/counts-per-class", headers={"Accept": "text/html"})
+    assert r.headers["X-Result-Truncated"] == "true" and len(r.json()["results"]["bindings"]) == 3
+    assert "truncated" in html.text
+    assert any("cut at 3 rows" in rec.getMessage() for rec in caplog.records)

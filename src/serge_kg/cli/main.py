@@ -13,6 +13,7 @@ import click
 
 from serge_kg.errors import NonConformingError
 from serge_kg.pipeline.answer import answer
+from serge_kg.web.serving import DEFAULT_MAX_ROWS
 from serge_kg.pipeline.build import build, load_graphs
 from serge_kg.pipeline.export import FORMATS, load_context, serialize, write_atomic
 from serge_kg.pipeline.records import load_dataset
@@ -236,19 +237,28 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Per-query time limit in seconds.")
-@click.option("--max-rows", type=int, default=10000, show_default=True,
-              help="Result cap; longer results are cut and flagged X-Result-Truncated: true.")
+@click.option("--max-rows", type=int, default=DEFAULT_MAX_ROWS, show_default=True,
+              help="Result cap (rows, or triples for CONSTRUCT), above the size of the whole graph; longer "
+              "results are cut, flagged X-Result-Truncated: true, noted on HTML pages and logged.")
 @click.option("--base-url", default=None, help="Public base URL for page links (default: the URL each request came to).")
 @click.pass_context
 @handle_errors
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP."""
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP.
+
+    A port already in use is exit code 2, with a message saying so.
+    """
+    import logging
+
     import uvicorn
 
     from serge_kg.web.app import create_app
+    from serge_kg.web.serving import bind
+    sock = bind(host, port)  # before loading the graph: a busy port fails at once
     app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
 
 
 @main.command("publish", epilog="Examples:\n\n  serge-kg publish --endpoint http://127.0.0.1:7878/store --union-default-graph\n\n"

@@ -3,7 +3,8 @@
 Routes: ``/sparql`` (GET ``?query=``, POST form or ``application/sparql-query``; no query: the service
 description), ``/id/<kind>/<slug>`` (HTML, Turtle, JSON-LD or N-Triples by ``Accept`` or ``?format=``),
 ``/`` (home), ``/queries`` and ``/queries/{name}`` (saved queries, parameters from the query string),
-``/void`` and ``/.well-known/void`` (VoID/DCAT), ``/dumps/<file>`` (the files of ``build/``).
+``/void`` and ``/.well-known/void`` (VoID/DCAT), ``/dumps/`` (the dump files with what each holds, size and
+SHA-256; text or JSON) and ``/dumps/<file>`` (the files of ``build/``, ``void.ttl`` and ``report.json``).
 
 The dataset: the store's default graph holds the asserted AND the inferred triples (the same set as
 ``serge-full.ttl`` and as :func:`serge_kg.publish.publish` uploads); the two parts are also the named
@@ -15,12 +16,15 @@ with 403; ``SERVICE`` and ``FROM``/``FROM NAMED``/``default-graph-uri``/``named-
 IRI outside ``service_allow_list`` (our two graphs are always allowed) are refused with 403. A query
 running longer than ``timeout`` seconds answers 503 (a streaming query is stopped at its next row; an
 aggregate that Oxigraph computes in one step finishes in the background). A result longer than
-``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE) is cut to its first ``max_rows`` and answered 200
-with the headers ``X-Result-Truncated: true`` and ``X-Result-Limit: <max_rows>``.
+``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE; by default more than the whole graph) is cut to its
+first ``max_rows`` and answered 200 with the headers ``X-Result-Truncated: true`` and
+``X-Result-Limit: <max_rows>``, noted on HTML pages and logged (logger ``serge_kg.web.app``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import threading
 from typing import Any
@@ -39,7 +43,7 @@ from serge_kg.errors import QueryFileError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS
-from serge_kg.pipeline.export import ASSERTED_GRAPH, FORMATS, INFERRED_GRAPH
+from serge_kg.pipeline.export import ASSERTED_GRAPH, DUMP_CONTENTS, DUMPS, FORMATS, INFERRED_GRAPH
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 
@@ -61,9 +65,12 @@ from .engine import (
 )
 from .guard import QueryRefused, check_query
 from .protocol import negotiate, read_request, service_description
+from .serving import DEFAULT_MAX_ROWS
+
+log = logging.getLogger(__name__)
 
 
-def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = 10000,
+def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = DEFAULT_MAX_ROWS,
                service_allow_list: tuple[str, ...] = ()) -> Starlette:
     """The web application serving the graph of ``paths`` (loaded now, once)."""
     engine = Engine(paths, max_rows)
@@ -102,6 +109,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             raise QueryRefused(503, f"the query ran longer than the time limit of {timeout:g} s and was "
                                     "stopped; narrow it down or add a LIMIT") from None
         headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if outcome.truncated else None
+        if outcome.truncated:
+            log.warning("result cut at %d rows (max_rows) for: %s", max_rows, " ".join(text.split())[:300])
         return Response(body, media_type=media, headers=headers)
 
     async def sparql(request: Request) -> Response:
@@ -164,13 +173,43 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         body = await anyio.to_thread.run_sync(engine.void, base_of(request), media)
         return Response(body, media_type=media)
 
+    def dump_file(name: str, base: str) -> tuple[bytes, str]:
+        """The bytes and media type of one file of /dumps/ (made from the loaded graphs, like build/)."""
+        if name in OUTPUTS:
+            return engine.dump(name), FORMATS[DUMPS[name][0]][1]
+        if name == "void.ttl":
+            return engine.void(base, TURTLE), TURTLE
+        if name == "report.json" and (paths.build / name).is_file():
+            return (paths.build / name).read_bytes(), "application/json"
+        raise QueryRefused(404, f"no dump '{name}' (available: {', '.join(dump_names())})")
+
+    def dump_names() -> list[str]:
+        return [*OUTPUTS, "void.ttl", *(["report.json"] if (paths.build / "report.json").is_file() else [])]
+
     async def dump(request: Request) -> Response:
         name = request.path_params["name"]
-        if name not in OUTPUTS:
-            raise QueryRefused(404, f"no dump '{name}' (available: {', '.join(OUTPUTS)})")
-        body = await anyio.to_thread.run_sync(engine.dump, name)
-        media = FORMATS[OUTPUTS[name][0].split("-")[0]][1]
+        body, media = await anyio.to_thread.run_sync(dump_file, name, base_of(request))
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def dumps(request: Request) -> Response:
+        """The dump files with what each holds, its size and SHA-256 (JSON, or text like sha256sum's)."""
+        base = base_of(request)
+
+        def listing() -> list[dict[str, Any]]:
+            out = []
+            for name in dump_names():
+                body, media = dump_file(name, base)
+                holds = DUMP_CONTENTS[DUMPS[name][1]] if name in DUMPS else (
+                    "the VoID/DCAT description of the dataset" if name == "void.ttl" else "the last build's report")
+                out.append({"name": name, "url": f"{base}/dumps/{name}", "mediaType": media, "contains": holds,
+                            "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()})
+            return out
+
+        files = await anyio.to_thread.run_sync(listing)
+        if wanted(request, {"text/plain": "text", "application/json": "json"}, "text") == "json":
+            return JSONResponse(files)
+        lines = [f"{f['sha256']}  {f['name']}  ({f['bytes']} bytes, {f['mediaType']}: {f['contains']})" for f in files]
+        return PlainTextResponse("\n".join(lines) + "\n")
 
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status if isinstance(exc, QueryRefused) else 400
@@ -178,7 +217,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
 
     routes = [Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/id/{rest:path}", entity), Route("/queries", queries), Route("/queries/{name}", saved_query),
-              Route("/void", void), Route("/.well-known/void", void), Route("/dumps/{name}", dump)]
+              Route("/void", void), Route("/.well-known/void", void), Route("/dumps", dumps), Route("/dumps/", dumps),
+              Route("/dumps/{name}", dump)]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])
     return Starlette(routes=routes, middleware=[cors], exception_handlers={SergeKGError: refused})
