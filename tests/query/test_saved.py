@@ -32,6 +32,10 @@ def test_every_query_has_a_header_and_parses(path: Path) -> None:
         assert projected == q.columns, f"{path.name}: header columns {q.columns} != SELECT {projected}"
     for p in q.params:
         assert f"?_{p.name}" in q.text, f"{path.name}: parameter {p.name} is not ?_{p.name} in the query"
+    # standalone: run as written elsewhere, its parameters are unbound; the header says what that gives
+    assert bool(q.params) <= bool(q.unbound), f"{path.name}: a query with parameters needs '#+ unbound: ...'"
+    if q.lists:
+        assert q.lists.keys() <= set(q.columns)
 
 
 def test_there_are_enough_saved_questions() -> None:

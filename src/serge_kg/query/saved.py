@@ -7,7 +7,9 @@ block on Oxigraph), never pasted into the text. ``inferred: true`` says that the
 OWL-RL inferred triples (it asks with aligned terms such as ``wdt:P569``), which the default graph
 holds; it gives nothing on the asserted graph alone. ``lists`` maps a column that joins several
 values (``GROUP_CONCAT``) to its separator: SPARQL leaves the order of the joined values unspecified,
-so stores may join them in different orders, and the tests compare such a column as a set. ``engine: rdflib`` names the engine a query needs when the
+so stores may join them in different orders, and the tests compare such a column as a set.
+``unbound`` says what a query with parameters returns run as written, its parameters unbound (as on
+any store without our binding): a saved query is standalone SPARQL. ``engine: rdflib`` names the engine a query needs when the
 other cannot run it well (the federated query: rdflib sends Wikidata one bound request per row,
 Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. The two engines that run them, rdflib (the
 reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
@@ -58,6 +60,7 @@ class SavedQuery:
     inferred: bool = False  # needs the OWL-RL inferred graph (header ``inferred: true``)
     engine: str | None = None  # engine the query is written for (header ``engine: rdflib``), if any
     lists: dict[str, str] = field(default_factory=dict)  # column -> separator of its GROUP_CONCAT
+    unbound: str = ""  # what the query returns with its parameters unbound (header ``unbound``)
 
     @cached_property
     def prepared(self) -> Any:
@@ -119,7 +122,8 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         raise QueryFileError(f"{path}: header 'lists' must map declared columns to their separator, "
                              f"like {{titles: \" | \"}}, not {lists!r}")
     return SavedQuery(name or path.stem, path, text, str(meta["summary"]), str(meta.get("description", "")).strip(),
-                      list(meta.get("tags") or []), params, columns, inferred, engine, dict(lists))
+                      list(meta.get("tags") or []), params, columns, inferred, engine, dict(lists),
+                      str(meta.get("unbound") or ""))
 
 
 def list_queries(folder: Path, sub: str = "") -> list[SavedQuery]:
