@@ -123,8 +123,8 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]
         missing("the Oxigraph server CLI (pip install oxigraph)")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("oxidb")),  # type: ignore[list-item]
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = [str(binary), "serve", "--location", str(tmp_path_factory.mktemp("oxidb")), "--bind", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(proc, url + "/query")
         yield Store("oxigraph", url + "/query", url + "/store")
@@ -142,7 +142,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("virtuoso")
     http_port = free_port()
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql_port=free_port(), http_port=http_port, vsp=vsp))
-    proc = subprocess.Popen([binary, "+foreground", "+configfile", "virtuoso.ini"], cwd=folder,  # type: ignore[list-item]
+    proc = subprocess.Popen([str(binary), "+foreground", "+configfile", "virtuoso.ini"], cwd=folder,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{http_port}"
     try:

@@ -5,7 +5,6 @@ SPARQLWrapper with every format, rdflib's SPARQLStore, and curl."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import shutil
@@ -111,8 +110,9 @@ def test_w3c_protocol(site: str, case: URIRef) -> None:
             assert ctype.startswith("application/sparql-results+") or ctype in ("text/csv", "text/tab-separated-values")
         elif fmt == Literal("RDF"):
             assert ctype in ("text/turtle", "application/rdf+xml", "application/n-triples", "application/ld+json")
-            Graph().parse(data=r.content, format={"text/turtle": "turtle", "application/rdf+xml": "xml",
-                                                  "application/n-triples": "nt", "application/ld+json": "json-ld"}[ctype])
+            syntax = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt",
+                      "application/ld+json": "json-ld"}[ctype]
+            Graph().parse(data=r.content, format=syntax)
 
 
 # ------------------------------------------------------------------ our own protocol checks
@@ -149,9 +149,11 @@ def test_relative_iris_resolve_against_the_endpoint(site: str) -> None:
 
 
 def test_rdf_xml_for_graph_results_and_entity_pages(site: str) -> None:
-    q = "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 5"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    q = f"CONSTRUCT {{ ?s {label} ?l }} WHERE {{ ?s {label} ?l }} LIMIT 5"
     r = httpx.get(site + "/sparql", params={"query": q}, headers={"Accept": "application/rdf+xml"})
-    assert r.headers["content-type"].startswith("application/rdf+xml") and len(Graph().parse(data=r.content, format="xml")) == 5
+    assert r.headers["content-type"].startswith("application/rdf+xml")
+    assert len(Graph().parse(data=r.content, format="xml")) == 5
     page = httpx.get(str(SERGE).replace("https://w3id.org/serge-kg", site), headers={"Accept": "application/rdf+xml"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("application/rdf+xml")
     assert (SERGE, RDF.type, None) in Graph().parse(data=page.content, format="xml")
@@ -203,14 +205,13 @@ def test_curl(site: str) -> None:
     curl = shutil.which("curl")
     if curl is None:
         pytest.skip("curl is not installed")
-    out = subprocess.run([curl, "-s", "-H", "Accept: text/csv", "--data-urlencode", f"query={SELECT}", site + "/sparql"],
-                         capture_output=True, check=True, timeout=30).stdout.decode()
+    out = subprocess.run([curl, "-s", "-H", "Accept: text/csv", "--data-urlencode", f"query={SELECT}",
+                          site + "/sparql"], capture_output=True, check=True, timeout=30).stdout.decode()
     assert out.splitlines()[0] == "l" and "Victor Serge" in out
     code = subprocess.run([curl, "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H",
                            "Content-Type: application/sparql-query; charset=UTF-16", "--data-binary", "ASK {}",
                            site + "/sparql"], capture_output=True, check=True, timeout=30).stdout.decode()
     assert code == "400"
-    assert io.StringIO(out).readline().strip() == "l"
 
 
 # ------------------------------------------------------------------ dumps, VoID, row cap

@@ -85,7 +85,8 @@ def test_every_saved_query_runs_as_written_with_the_same_rows(published: Store, 
         agree = agree and same_answer(q, mine, theirs)
         if (published.name, q.name) not in KNOWN:
             assert mine or text == q.text != _texts(q, local)[-1], f"{q.name} gives no rows locally"
-            assert same_answer(q, mine, theirs), f"{q.name} on {published.name}: {len(theirs)} rows, locally {len(mine)}"
+            assert same_answer(q, mine, theirs), \
+                f"{q.name} on {published.name}: {len(theirs)} rows, locally {len(mine)}"
     if (published.name, q.name) in KNOWN:
         assert not agree, f"{q.name} now agrees on {published.name}: remove it from KNOWN and docs/stores.md"
         pytest.xfail(KNOWN[published.name, q.name])
@@ -104,7 +105,8 @@ def test_counts_per_class_agree_everywhere(published: Store, full_paths: Paths, 
     assert cli.exit_code == 0, cli.stderr
     cli_rows = [tuple(line.split(",")) for line in cli.stdout.strip().splitlines()[1:]]
     with Served(create_app(full_paths)) as ours:
-        r = httpx.post(ours.url + "/sparql", data={"query": q.text}, headers={"Accept": "application/sparql-results+json"})
+        r = httpx.post(ours.url + "/sparql", data={"query": q.text},
+                       headers={"Accept": "application/sparql-results+json"})
         assert r.status_code == 200, r.text
         endpoint = pairs(ox_rows(ox.parse_query_results(r.content, ox.QueryResultsFormat.JSON))[1])
         # the row cap is above the size of the graph: a CONSTRUCT of everything returns everything

@@ -261,7 +261,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows
     uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
 
 
-@main.command("publish", epilog="Examples:\n\n  serge-kg publish --endpoint http://127.0.0.1:7878/store --union-default-graph\n\n"
+@main.command("publish", epilog="Examples:\n\n"
+              "  serge-kg publish --endpoint http://127.0.0.1:7878/store --union-default-graph\n\n"
               "  serge-kg publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba\n\n" + EXIT_CODES)
 @click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL of the target store.")
 @click.option("--union-default-graph", is_flag=True,

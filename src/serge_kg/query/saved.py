@@ -1,18 +1,21 @@
 """Saved SPARQL queries: load ``queries/**/*.rq`` with their headers and bind their parameters.
 
 A query file starts with grlc-style header lines (``#+ summary: ...``) holding YAML: ``summary``,
-``description``, ``tags``, ``params``, ``columns`` and ``inferred``. A parameter ``person`` is the
-variable ``?_person`` in the query; it is bound (``initBindings`` on rdflib, an inline ``VALUES``
-block on Oxigraph), never pasted into the text. ``inferred: true`` says that the query needs the
-OWL-RL inferred triples (it asks with aligned terms such as ``wdt:P569``), which the default graph
-holds; it gives nothing on the asserted graph alone. ``lists`` maps a column that joins several
-values (``GROUP_CONCAT``) to its separator: SPARQL leaves the order of the joined values unspecified,
-so stores may join them in different orders, and the tests compare such a column as a set.
-``unbound`` says what a query with parameters returns run as written, its parameters unbound (as on
-any store without our binding): a saved query is standalone SPARQL. ``engine: rdflib`` names the engine a query needs when the
+``description``, ``tags``, ``params``, ``unbound``, ``columns``, ``lists``, ``inferred`` and
+``engine``; then its own ``PREFIX`` lines: a saved query is standalone SPARQL and runs as written,
+with no predeclared prefix. A parameter ``person`` is the variable ``?_person`` in the query; it is
+bound (``initBindings`` on rdflib, an inline ``VALUES`` block on Oxigraph), never pasted into the
+text. ``unbound`` says what a query with parameters returns run as written, its parameters unbound
+(as on any store without our binding).
+
+``inferred: true`` says that the query needs the OWL-RL inferred triples (it asks with aligned
+terms such as ``wdt:P569``), which the default graph holds; it gives nothing on the asserted graph
+alone. ``lists`` maps a column that joins several values (``GROUP_CONCAT``) to its separator: SPARQL
+leaves the order of the joined values unspecified, so stores may join them in different orders, and
+the tests compare such a column as a set. ``engine: rdflib`` names the engine a query needs when the
 other cannot run it well (the federated query: rdflib sends Wikidata one bound request per row,
-Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. The two engines that run them, rdflib (the
-reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
+Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. The two engines
+that run them, rdflib (the reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
 """
 
 from __future__ import annotations

@@ -45,7 +45,8 @@ def _decode(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise QueryRefused(400, f"the {what} is not UTF-8 (byte {exc.start}): the SPARQL Protocol needs UTF-8") from None
+        raise QueryRefused(400, f"the {what} is not UTF-8 (byte {exc.start}): the SPARQL Protocol needs "
+                                "UTF-8") from None
 
 
 def _form(data: str, what: str) -> dict[str, list[str]]:
