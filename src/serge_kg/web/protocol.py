@@ -70,8 +70,9 @@ def _charset(content_type: str) -> tuple[str, str]:
 def read_request(method: str, url_query: bytes, content_type: str | None, body: bytes) -> ProtocolRequest:
     """The query and dataset of a SPARQL 1.1 Protocol request, checked.
 
-    :raises QueryRefused: 403 for an update; 400 for several ``query`` parameters, a body or URL that is
-        not UTF-8 or a charset other than UTF-8; 415 for a POST that is neither a form nor a query.
+    :raises QueryRefused: 400 for several ``query`` (or ``update``) parameters, a body or URL that is not
+        UTF-8 or a charset other than UTF-8; 403 for an update; 415 for a POST that is neither a form
+        nor a query.
     """
     url = _form(_decode(url_query, "URL"), "URL")
     params = dict(url)
@@ -92,11 +93,12 @@ def read_request(method: str, url_query: bytes, content_type: str | None, body: 
         else:
             raise QueryRefused(415, "POST needs Content-Type application/x-www-form-urlencoded (query=...) "
                                     "or application/sparql-query")
+    for name in ("query", "update"):
+        if len(params.get(name, [])) > 1:
+            raise QueryRefused(400, f"{len(params[name])} '{name}' parameters: the SPARQL Protocol allows exactly one")
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise QueryRefused(403, READ_ONLY)
     queries = params.get("query", [])
-    if len(queries) > 1:
-        raise QueryRefused(400, f"{len(queries)} 'query' parameters: the SPARQL Protocol allows exactly one")
     return ProtocolRequest(queries[0] if queries and queries[0] else None, params.get("default-graph-uri", []),
                            params.get("named-graph-uri", []))
 
