@@ -28,6 +28,8 @@ STAMP = VENV / ".serge-kg-installed"
 # that is still missing afterwards is an error, elsewhere the tests that need it skip with a message.
 SYSTEM_TOOLS: list[tuple[str, str]] = [
     ("chromium", "chromium"),  # the browser tests (tests/web/test_browser.py) drive /usr/bin/chromium
+    ("virtuoso-t", "virtuoso-opensource-7"),  # tests/web/test_stores.py: saved queries on Virtuoso 7
+    ("curl", "curl"),  # tests/web/test_protocol.py: the endpoint with curl
 ]
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import httpx
 
-from serge_kg.namespaces import PREFIXES
 from serge_kg.paths import Paths, find_root
 from serge_kg.pipeline.build import build
 from serge_kg.query.engines import with_values
@@ -109,13 +108,12 @@ def main() -> None:
         ours, theirs = f"http://127.0.0.1:{ours_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
         wait_for(ours, server)
         wait_for(theirs, proc)
-        publish(paths, f"http://127.0.0.1:{ox_port}/store")
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        publish(paths, f"http://127.0.0.1:{ox_port}/store", union_default_graph=True)
         rows = []
         for q in list_queries(paths.queries):
             if any(p.default is None for p in q.params):
                 continue
-            text = prologue + with_values(q.text, bindings_for(q, {}, result.asserted))
+            text = with_values(q.text, bindings_for(q, {}, result.asserted))  # saved queries declare their prefixes
             best: dict[str, tuple[float, list[float]]] = {}
             for _ in range(args.rounds):  # alternate, so background noise hits both sides alike
                 for side, url in (("ours", ours), ("oxi", theirs)):

@@ -16,6 +16,10 @@ BASE = "https://w3id.org/serge-kg/"
 ID = Namespace(BASE + "id/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 DATASET_IRI = URIRef(BASE + "dataset")
+# the two named graphs of the dataset (TriG/N-Quads dumps, endpoint, published stores); the default
+# graph is their union
+ASSERTED_GRAPH = URIRef(BASE + "graph/asserted")
+INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
 EDTF = URIRef("http://id.loc.gov/datatypes/edtf/EDTF")
 WD = Namespace("http://www.wikidata.org/entity/")
 DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")  # the graph's licence (see README)

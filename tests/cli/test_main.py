@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,24 @@ def test_query_formats(mini: Paths) -> None:
     assert code == 0 and out.startswith("| quote |") and "Weissman 2013, p. 198" in out
 
 
-def test_query_with_inferred_answers_wikidata_properties(mini: Paths, tmp_path: Path) -> None:
+def test_query_default_graph_answers_wikidata_properties(mini: Paths, tmp_path: Path) -> None:
     rq = tmp_path / "wdt.rq"
-    rq.write_text("#+ summary: works by wdt:P50\n#+ columns: [w]\nSELECT ?w WHERE { ?w wdt:P50 ?a }\n")
-    assert "conquered-city" not in run(mini, "query", str(rq))[1]
-    assert "conquered-city" in run(mini, "query", str(rq), "--inferred")[1]
+    rq.write_text("#+ summary: works by wdt:P50\n#+ columns: [w]\n"
+                  "PREFIX wdt: <http://www.wikidata.org/prop/direct/>\nSELECT ?w WHERE { ?w wdt:P50 ?a }\n")
+    assert "conquered-city" in run(mini, "query", str(rq))[1]  # inferred triples are in the default graph
+    assert "conquered-city" not in run(mini, "query", str(rq), "--asserted-only")[1]
+    named = tmp_path / "named.rq"
+    named.write_text("#+ summary: works by wdt:P50 in the asserted graph\n#+ columns: [w]\n"
+                     "PREFIX wdt: <http://www.wikidata.org/prop/direct/>\n"
+                     "SELECT ?w FROM <https://w3id.org/serge-kg/graph/asserted> WHERE { ?w wdt:P50 ?a }\n")
+    assert "conquered-city" not in run(mini, "query", str(named))[1]  # FROM names one part, as on the endpoint
+
+
+def test_query_without_prefix_declaration_is_a_clear_error(mini: Paths, tmp_path: Path) -> None:
+    rq = tmp_path / "bare.rq"
+    rq.write_text("#+ summary: no PREFIX line\n#+ columns: [w]\nSELECT ?w WHERE { ?w sk:author ?a }\n")
+    code, _, err = run(mini, "query", str(rq))
+    assert code == 2 and "Unknown namespace prefix" in err and "sk" in err
 
 
 def test_query_errors_are_clear(mini: Paths) -> None:
@@ -91,3 +105,12 @@ def test_root_outside_a_project_is_an_error_not_a_fallback(tmp_path: Path) -> No
     res = CliRunner().invoke(main, ["--root", str(tmp_path), "stats"])
     assert res.exit_code == 2
     assert "is not inside a serge-kg project" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_serve_on_a_busy_port_is_exit_2_with_a_clear_message(mini: Paths) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        code, _, err = run(mini, "serve", "--port", str(port))
+    assert code == 2 and f"127.0.0.1:{port}" in err and "already in use" in err

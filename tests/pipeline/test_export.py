@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
 from serge_kg.paths import Paths
-from serge_kg.pipeline.build import BuildResult, build
-from serge_kg.pipeline.export import FORMATS, load_context, serialize
+from serge_kg.pipeline.build import OUTPUTS, BuildResult, build
+from serge_kg.pipeline.export import DUMPS, FORMATS, load_context, serialize, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 PARSE = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
@@ -81,3 +83,17 @@ def test_void_description_counts_triples(mini_built: BuildResult, mini: Paths) -
     d = URIRef("https://w3id.org/serge-kg/dataset")
     total = len(mini_built.asserted) + len(mini_built.inferred)
     assert (d, VOID.triples, Literal(total)) in void
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_written_files_respect_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    old = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "out.ttl", b"x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.ttl").stat().st_mode) == mode
+
+
+def test_every_build_output_is_described_as_a_dump() -> None:
+    assert set(DUMPS) == set(OUTPUTS)  # VoID and /dumps/ say what each file of build/ holds

@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import Graph
 
 from serge_kg.errors import NonConformingError
+from serge_kg.pipeline.answer import answer
+from serge_kg.web.serving import DEFAULT_MAX_ROWS
 from serge_kg.pipeline.build import build, load_graphs
 from serge_kg.pipeline.export import FORMATS, load_context, serialize, write_atomic
 from serge_kg.pipeline.records import load_dataset
-from serge_kg.query.engines import run_oxigraph, run_rdflib, to_oxigraph
 from serge_kg.query.render import DATE_STYLES, RESULT_FORMATS, render, render_rows
-from serge_kg.query.saved import ENGINES, bindings_for, find_query, list_queries
+from serge_kg.query.saved import ENGINES, list_queries
 from serge_kg.reports.coverage import EXCLUDED, coverage, shares
 from serge_kg.reports.stats import compute
 from serge_kg.wikidata.quickstatements import quickstatements
@@ -111,12 +111,17 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 @main.command("query", epilog="Examples:\n\n  serge-kg query life-timeline\n\n"
               "  serge-kg query evidence-for --param entity=arrest-1933 --format markdown\n\n"
-              "  serge-kg query my-query.rq --inferred --format csv\n\n" + EXIT_CODES)
+              "  serge-kg query my-query.rq --format csv --asserted-only\n\n"
+              "The default graph is the asserted + inferred triples, as on the endpoint and in a published "
+              "store; FROM <https://w3id.org/serge-kg/graph/asserted> or GRAPH name either part.\n\n" + EXIT_CODES)
 @click.argument("name_or_file")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a declared parameter (repeatable). IRIs may be given as a record id, e.g. victor-serge.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
-@click.option("--inferred", is_flag=True, help="Query asserted + OWL-RL inferred triples (needed for schema:/wdt: terms).")
+@click.option("--asserted-only", is_flag=True,
+              help="Query the asserted triples alone (default: asserted + OWL-RL inferred, as everywhere else).")
+@click.option("--inferred", is_flag=True, hidden=True,
+              help="Accepted for old scripts: the inferred triples are now always in the default graph.")
 @click.option("--engine", type=click.Choice(ENGINES), default=None,
               help="oxigraph (default) is fast; rdflib is the reference engine. Both give the same answers. "
               "Default: the query header's `engine`, else oxigraph.")
@@ -126,25 +131,15 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               "csv, tsv and json always keep EDTF.")
 @click.pass_context
 @handle_errors
-def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, inferred: bool,
-              engine: str | None, limit: int | None, dates: str) -> None:
-    """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer."""
-    paths = project_paths(ctx)
-    q = find_query(paths.queries, name_or_file)
-    inferred = inferred or q.inferred
-    engine = engine or q.engine or "oxigraph"
-    asserted, extra = load_graphs(paths, inferred=inferred, progress=progress_printer(True))
-    graph = asserted
-    if inferred:
-        graph = Graph()
-        for t in asserted:
-            graph.add(t)
-        for t in extra:
-            graph.add(t)
-    for prefix, ns in asserted.namespaces():
-        graph.bind(prefix, ns, replace=True)
-    bindings = bindings_for(q, _parse_params(params), graph)
-    result = run_rdflib(q, graph, bindings) if engine == "rdflib" else run_oxigraph(q, to_oxigraph(graph), bindings)
+def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fmt: str, asserted_only: bool,
+              inferred: bool, engine: str | None, limit: int | None, dates: str) -> None:
+    """Run a saved query by NAME (see `serge-kg queries`) or a .rq FILE, and print its answer.
+
+    The query runs as written: it declares its own PREFIX lines, as on any other triple store.
+    """
+    got = answer(project_paths(ctx), name_or_file, _parse_params(params), engine=engine, asserted_only=asserted_only,
+                 progress=progress_printer(True))
+    result, graph = got.result, got.graph
     if result.graph is not None:
         click.echo(result.graph.serialize(format="turtle"))
         return
@@ -246,34 +241,54 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Per-query time limit in seconds.")
-@click.option("--max-rows", type=int, default=10000, show_default=True,
-              help="Result cap; longer results are cut and flagged X-Result-Truncated: true.")
+@click.option("--max-rows", type=int, default=DEFAULT_MAX_ROWS, show_default=True,
+              help="Result cap (rows, or triples for CONSTRUCT), above the size of the whole graph; longer "
+              "results are cut, flagged X-Result-Truncated: true, noted on HTML pages and logged.")
 @click.option("--base-url", default=None, help="Public base URL for page links (default: the URL each request came to).")
 @click.pass_context
 @handle_errors
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP."""
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP.
+
+    A port already in use is exit code 2, with a message saying so.
+    """
+    import logging
+
     import uvicorn
 
     from serge_kg.web.app import create_app
+    from serge_kg.web.serving import bind
+    sock = bind(host, port)  # before loading the graph: a busy port fails at once
     app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])
 
 
-@main.command("publish", epilog="Example: serge-kg publish --endpoint http://127.0.0.1:7878/store\n\n" + EXIT_CODES)
+@main.command("publish", epilog="Examples:\n\n"
+              "  serge-kg publish --endpoint http://127.0.0.1:7878/store --union-default-graph\n\n"
+              "  serge-kg publish --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba\n\n" + EXIT_CODES)
 @click.option("--endpoint", required=True, help="SPARQL 1.1 Graph Store Protocol URL of the target store.")
-@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the default graph).")
+@click.option("--union-default-graph", is_flag=True,
+              help="Also put asserted + inferred into the store's default graph, for stores whose default graph "
+              "is not the union of the named graphs (oxigraph serve without --union-default-graph, Fuseki).")
 @click.option("--user", envvar="SERGE_KG_USER", default=None, help="User name (or env SERGE_KG_USER).")
 @click.option("--password", envvar="SERGE_KG_PASSWORD", default=None, help="Password (or env SERGE_KG_PASSWORD).")
 @click.pass_context
 @handle_errors
-def publish_cmd(ctx: click.Context, endpoint: str, graph_iri: str | None, user: str | None,
+def publish_cmd(ctx: click.Context, endpoint: str, union_default_graph: bool, user: str | None,
                 password: str | None) -> None:
-    """Load the graph (asserted + inferred) into any SPARQL 1.1 Graph Store Protocol store."""
+    """Load the graph into a SPARQL 1.1 Graph Store Protocol store, as the TriG dump has it.
+
+    The asserted triples replace the named graph <https://w3id.org/serge-kg/graph/asserted>, the
+    inferred ones <https://w3id.org/serge-kg/graph/inferred>. Credentials are sent the way the
+    store asks (Digest for Virtuoso, Basic for Fuseki and GraphDB).
+    """
     from serge_kg.web.publish import publish
-    n = publish(project_paths(ctx), endpoint, graph_iri=graph_iri, auth=(user, password or "") if user else None)
-    click.echo(f"published {n} triples to {endpoint}")
+    for up in publish(project_paths(ctx), endpoint, union_default_graph=union_default_graph,
+                      auth=(user, password or "") if user else None):
+        click.echo(f"published {up.triples} triples to {up.graph if up.graph == 'default' else '<' + up.graph + '>'}"
+                   f" ({up.url})")
 
 
 main.add_command(link)

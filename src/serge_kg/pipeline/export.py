@@ -2,7 +2,8 @@
 
 Turtle and N-Triples are deterministic (sorted), so the same data gives byte-identical files and a
 diff of the output is a review of the data change. Files are written atomically (temporary file,
-then rename), so a failed run never leaves a half-written export.
+then rename), so a failed run never leaves a half-written export, with the mode a plain ``open``
+would give (0644 under the usual umask 022).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
 
 from serge_kg.errors import ExportError
-from serge_kg.namespaces import BASE, DATA_LICENSE, DATASET_IRI, ID, ONTOLOGY_IRI, PREFIXES, SK
+from serge_kg.namespaces import (ASSERTED_GRAPH, BASE, DATA_LICENSE, DATASET_IRI, ID, INFERRED_GRAPH, ONTOLOGY_IRI,
+                                 PREFIXES, SK)
 from serge_kg.query.engines import to_ox
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -27,8 +29,22 @@ FORMATS: dict[str, tuple[str, str]] = {
     "trig": ("trig", "application/trig"),
     "nquads": ("nq", "application/n-quads"),
 }
-ASSERTED_GRAPH = URIRef(BASE + "graph/asserted")
-INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
+
+
+# The dump files of build/ (and /dumps/), by what they hold: "asserted" or "inferred" triples only,
+# or "both": the asserted and inferred triples as the two named graphs (TriG, N-Quads).
+DUMPS: dict[str, tuple[str, str]] = {
+    "serge.ttl": ("turtle", "asserted"),
+    "serge.nt": ("ntriples", "asserted"),
+    "serge.jsonld": ("jsonld", "asserted"),
+    "serge-inferred.ttl": ("turtle", "inferred"),
+    "serge-inferred.nt": ("ntriples", "inferred"),
+    "serge.trig": ("trig", "both"),
+    "serge.nq": ("nquads", "both"),
+}
+DUMP_CONTENTS = {"asserted": "the asserted triples only", "inferred": "the OWL-RL inferred triples only",
+                 "both": "the asserted and the inferred triples, as the named graphs "
+                         f"<{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>"}
 
 
 def load_context(path: Path) -> dict[str, Any]:
@@ -115,12 +131,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file 0600, whatever the umask
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise ExportError(f"{path}: cannot write: {exc}") from exc
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask can only set it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def describe_dataset(asserted: Graph, inferred: Graph, sources: list[dict[str, str]],
@@ -161,13 +191,18 @@ def describe_dataset(asserted: Graph, inferred: Graph, sources: list[dict[str, s
         g.add((d, VOID.classPartition, part))
         g.add((part, VOID["class"], cls))
         g.add((part, VOID.entities, Literal(len(set(asserted.subjects(RDF.type, cls))), datatype=XSD.integer)))
-    for fmt, (ext, media) in FORMATS.items():
-        dist = URIRef(f"{dump_base}serge.{ext}")
+    # each dump is a data dump of the part it holds: the asserted or the inferred subset, or the whole
+    for name, (fmt, holds) in DUMPS.items():
+        dist = URIRef(f"{dump_base}{name}")
+        part = {"asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH, "both": d}[holds]
         g.add((d, DCAT.distribution, dist))
-        g.add((d, VOID.dataDump, dist))
+        g.add((part, VOID.dataDump, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCAT.downloadURL, dist))
-        g.add((dist, DCAT.mediaType, Literal(media)))
+        g.add((dist, DCAT.mediaType, Literal(FORMATS[fmt][1])))
         g.add((dist, DCTERMS.format, Literal(fmt)))
+        g.add((dist, DCTERMS.description, Literal(f"{FORMATS[fmt][1]}: {DUMP_CONTENTS[holds]}", lang="en")))
+        triples = {"asserted": len(asserted), "inferred": len(inferred), "both": len(asserted) + len(inferred)}[holds]
+        g.add((dist, VOID.triples, Literal(triples, datatype=XSD.integer)))
     g.add((d, FOAF.homepage, URIRef(BASE)))
     return g

@@ -1,7 +1,13 @@
 """The two engines that run saved queries with the same answers: rdflib (the reference) and pyoxigraph.
 
 Parameters reach rdflib as ``initBindings`` and Oxigraph as an inline ``VALUES`` block built from
-typed terms (:func:`with_values`); user text is never pasted into a query.
+typed terms (:func:`with_values`); user text is never pasted into a query. Saved queries run as
+written: no prefix is predeclared, as on any other store.
+
+The dataset has one meaning everywhere (CLI, this API, the endpoint, a published store): the
+default graph is the asserted and the inferred triples together, and the two parts are also the
+named graphs ``<https://w3id.org/serge-kg/graph/asserted>`` and ``.../graph/inferred``
+(:func:`dataset_store`, :func:`union_graph`).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
 from serge_kg.errors import QueryExecutionError, QueryFileError, QueryParameterError
-from serge_kg.namespaces import PREFIXES
+from serge_kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 
 from .saved import SavedQuery
 
@@ -47,10 +53,45 @@ def run_rdflib(query: SavedQuery, graph: Graph, bindings: dict[str, Node]) -> Re
     return Result(cols, [tuple(row) for row in res])
 
 
+def _sorted_nt(graph: Graph) -> bytes:
+    """The graph as N-Triples in sorted order: rdflib's order depends on Python's hash seed, and
+    Oxigraph's order of unordered results (GROUP_CONCAT, rows without ORDER BY) on the load order."""
+    return b"\n".join(sorted(graph.serialize(format="nt", encoding="utf-8").splitlines())) + b"\n"
+
+
 def to_oxigraph(graph: Graph) -> ox.Store:
-    """An in-memory Oxigraph store holding ``graph``."""
+    """An in-memory Oxigraph store holding ``graph`` in its default graph."""
     store = ox.Store()
-    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(_sorted_nt(graph), ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def union_graph(asserted: Graph, inferred: Graph | None) -> Graph:
+    """The default graph of the dataset as one rdflib graph: asserted + inferred triples."""
+    if inferred is None or not len(inferred):
+        return asserted
+    graph = Graph()
+    for prefix, ns in asserted.namespaces():
+        graph.bind(prefix, ns, replace=True)
+    for part in (asserted, inferred):
+        for t in part:
+            graph.add(t)
+    return graph
+
+
+def dataset_store(asserted: Graph, inferred: Graph | None) -> ox.Store:
+    """The dataset in an Oxigraph store: default graph = asserted + inferred; each part also a named graph.
+
+    This is the layout of the endpoint and of ``serge-kg publish --union-default-graph``, so a query
+    (with ``FROM``, ``GRAPH`` or neither) answers the same here as there.
+    """
+    store = ox.Store()
+    for graph, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
+        if graph is None:
+            continue
+        nt = _sorted_nt(graph)
+        store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return store
 
 
@@ -121,8 +162,11 @@ def run_oxigraph(query: SavedQuery, store: ox.Store, bindings: dict[str, Node]) 
     :raises QueryExecutionError: if Oxigraph rejects or fails the query.
     """
     try:
-        res = store.query(with_values(query.text, bindings), prefixes=PREFIXES)
-    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:  # OSError: a SERVICE call that failed
+        res = store.query(with_values(query.text, bindings))  # no predeclared prefixes, as on any store
+    except SyntaxError as exc:
+        query.prepared  # noqa: B018 - rdflib names an undeclared prefix, where Oxigraph says "expected ..."
+        raise QueryExecutionError(f"{query.path}: Oxigraph could not parse the query: {exc}") from exc
+    except (RuntimeError, ValueError, OSError) as exc:  # OSError: a SERVICE call that failed
         raise QueryExecutionError(f"{query.path}: Oxigraph could not run the query: {exc}") from exc
     if isinstance(res, ox.QueryBoolean):
         return Result([], [], boolean=bool(res))

@@ -1,14 +1,21 @@
 """Saved SPARQL queries: load ``queries/**/*.rq`` with their headers and bind their parameters.
 
 A query file starts with grlc-style header lines (``#+ summary: ...``) holding YAML: ``summary``,
-``description``, ``tags``, ``params``, ``columns`` and ``inferred``. A parameter ``person`` is the
-variable ``?_person`` in the query; it is bound (``initBindings`` on rdflib, an inline ``VALUES``
-block on Oxigraph), never pasted into the text. ``inferred: true`` says that the query needs the
-OWL-RL inferred triples (it asks with aligned terms such as ``wdt:P569``): ``serge-kg query`` then
-loads them even without ``--inferred``. ``engine: rdflib`` names the engine a query needs when the
+``description``, ``tags``, ``params``, ``unbound``, ``columns``, ``lists``, ``inferred`` and
+``engine``; then its own ``PREFIX`` lines: a saved query is standalone SPARQL and runs as written,
+with no predeclared prefix. A parameter ``person`` is the variable ``?_person`` in the query; it is
+bound (``initBindings`` on rdflib, an inline ``VALUES`` block on Oxigraph), never pasted into the
+text. ``unbound`` says what a query with parameters returns run as written, its parameters unbound
+(as on any store without our binding).
+
+``inferred: true`` says that the query needs the OWL-RL inferred triples (it asks with aligned
+terms such as ``wdt:P569``), which the default graph holds; it gives nothing on the asserted graph
+alone. ``lists`` maps a column that joins several values (``GROUP_CONCAT``) to its separator: SPARQL
+leaves the order of the joined values unspecified, so stores may join them in different orders, and
+the tests compare such a column as a set. ``engine: rdflib`` names the engine a query needs when the
 other cannot run it well (the federated query: rdflib sends Wikidata one bound request per row,
-Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. The two engines that run them, rdflib (the
-reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
+Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. The two engines
+that run them, rdflib (the reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
 """
 
 from __future__ import annotations
@@ -56,12 +63,14 @@ class SavedQuery:
     columns: list[str] = field(default_factory=list)
     inferred: bool = False  # needs the OWL-RL inferred graph (header ``inferred: true``)
     engine: str | None = None  # engine the query is written for (header ``engine: rdflib``), if any
+    lists: dict[str, str] = field(default_factory=dict)  # column -> separator of its GROUP_CONCAT
+    unbound: str = ""  # what the query returns with its parameters unbound (header ``unbound``)
 
     @cached_property
     def prepared(self) -> Any:
         """The rdflib-prepared form (parsed once)."""
         try:
-            return prepareQuery(self.text, initNs=PREFIXES)
+            return prepareQuery(self.text)  # no predeclared prefixes: the file must run as written
         except Exception as exc:  # rdflib raises pyparsing errors of several kinds
             raise QueryFileError(f"{self.path}: does not parse as SPARQL: {exc}") from exc
 
@@ -110,9 +119,15 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
     engine = meta.get("engine")
     if engine is not None and engine not in ENGINES:
         raise QueryFileError(f"{path}: header 'engine' must be one of {', '.join(ENGINES)}, not {engine!r}")
+    columns = [str(c) for c in meta.get("columns") or []]
+    lists = meta.get("lists") or {}
+    if not isinstance(lists, dict) or not all(c in columns and isinstance(sep, str) and sep
+                                              for c, sep in lists.items()):
+        raise QueryFileError(f"{path}: header 'lists' must map declared columns to their separator, "
+                             f"like {{titles: \" | \"}}, not {lists!r}")
     return SavedQuery(name or path.stem, path, text, str(meta["summary"]), str(meta.get("description", "")).strip(),
-                      list(meta.get("tags") or []), params, [str(c) for c in meta.get("columns") or []], inferred,
-                      engine)
+                      list(meta.get("tags") or []), params, columns, inferred, engine, dict(lists),
+                      str(meta.get("unbound") or ""))
 
 
 def list_queries(folder: Path, sub: str = "") -> list[SavedQuery]:

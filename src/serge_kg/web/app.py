@@ -3,7 +3,8 @@
 Routes: ``/sparql`` (GET ``?query=``, POST form or ``application/sparql-query``; no query: the service
 description), ``/id/<kind>/<slug>`` (HTML, Turtle, JSON-LD or N-Triples by ``Accept`` or ``?format=``),
 ``/`` (home), ``/queries`` and ``/queries/{name}`` (saved queries, parameters from the query string),
-``/void`` and ``/.well-known/void`` (VoID/DCAT), ``/dumps/<file>`` (the files of ``build/``).
+``/void`` and ``/.well-known/void`` (VoID/DCAT), ``/dumps/`` (the dump files with what each holds, size and
+SHA-256; text or JSON) and ``/dumps/<file>`` (the files of ``build/``, ``void.ttl`` and ``report.json``).
 
 The dataset: the store's default graph holds the asserted AND the inferred triples (the same set as
 ``serge-full.ttl`` and as :func:`serge_kg.publish.publish` uploads); the two parts are also the named
@@ -15,8 +16,9 @@ with 403; ``SERVICE`` and ``FROM``/``FROM NAMED``/``default-graph-uri``/``named-
 IRI outside ``service_allow_list`` (our two graphs are always allowed) are refused with 403. A query
 running longer than ``timeout`` seconds answers 503 (a streaming query is stopped at its next row; an
 aggregate that Oxigraph computes in one step finishes in the background). A result longer than
-``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE) is cut to its first ``max_rows`` and answered 200
-with the headers ``X-Result-Truncated: true`` and ``X-Result-Limit: <max_rows>``.
+``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE; by default more than the whole graph) is cut to its
+first ``max_rows`` and answered 200 with the headers ``X-Result-Truncated: true`` and
+``X-Result-Limit: <max_rows>``, noted on HTML pages and logged (logger ``serge_kg.web.app``).
 
 The research interface (:mod:`serge_kg.web.render`): ``/people``, ``/organizations``, ``/places``,
 ``/works``, ``/events``, ``/disagreements`` (``?sort=name|date``, ``?type=<class>``), ``/search?q=`` and
@@ -26,12 +28,13 @@ The research interface (:mod:`serge_kg.web.render`): ``/people``, ``/organizatio
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import threading
 from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
-from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
@@ -48,7 +51,7 @@ from serge_kg.errors import QueryFileError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS
-from serge_kg.pipeline.export import ASSERTED_GRAPH, FORMATS, INFERRED_GRAPH
+from serge_kg.pipeline.export import ASSERTED_GRAPH, DUMP_CONTENTS, DUMPS, FORMATS, INFERRED_GRAPH
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 from serge_kg.sources.text import load_sources
@@ -61,6 +64,7 @@ from .engine import (
     JSONLD,
     NT,
     RDF_TYPES,
+    RDFXML,
     RESULT_TYPES,
     TURTLE,
     Engine,
@@ -69,15 +73,18 @@ from .engine import (
     rdf_bytes,
 )
 from .guard import QueryRefused, check_query
-from .protocol import negotiate, service_description
+from .protocol import negotiate, read_request, service_description
 from .render import LIST_BY_NAME, SORTS, Pages
+from .serving import DEFAULT_MAX_ROWS
 from .urls import Links
+
+log = logging.getLogger(__name__)
 
 HTML_PAGE = "text/html; charset=utf-8"
 MAX_CACHED_PAGES = 20_000  # more than every page of the graph; beyond it pages are drawn per request
 
 
-def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = 10000,
+def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = DEFAULT_MAX_ROWS,
                service_allow_list: tuple[str, ...] = ()) -> Starlette:
     """The web application serving the graph of ``paths`` (loaded now, once)."""
     engine = Engine(paths, max_rows)
@@ -130,48 +137,32 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             raise QueryRefused(503, f"the query ran longer than the time limit of {timeout:g} s and was "
                                     "stopped; narrow it down or add a LIMIT") from None
         headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if outcome.truncated else None
+        if outcome.truncated:
+            log.warning("result cut at %d rows (max_rows) for: %s", max_rows, " ".join(text.split())[:300])
         return Response(body, media_type=media, headers=headers)
 
     async def sparql(request: Request) -> Response:
-        params = request.query_params
-        text = params.get("query")
-        graphs = {"default_graph": params.getlist("default-graph-uri"),
-                  "named_graphs": params.getlist("named-graph-uri")}
-        if request.method == "POST":
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype == "application/x-www-form-urlencoded":
-                form = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
-                if "update" in form:
-                    raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
-                text = (form.get("query") or [""])[0] or None
-                graphs = {"default_graph": form.get("default-graph-uri") or graphs["default_graph"],
-                          "named_graphs": form.get("named-graph-uri") or graphs["named_graphs"]}
-            elif ctype == "application/sparql-query":
-                text = (await request.body()).decode("utf-8")
-            elif ctype == "application/sparql-update":
-                raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
-            else:
-                raise QueryRefused(415, "POST needs Content-Type application/x-www-form-urlencoded (query=...) "
-                                        "or application/sparql-query")
-        if "update" in params:
-            raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
-        if not text:
-            media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT}, TURTLE)
-            endpoint = f"{base_of(request)}/sparql"
+        asked = read_request(request.method, request.scope.get("query_string", b""),
+                             request.headers.get("content-type"), await request.body())
+        endpoint = f"{base_of(request)}/sparql"
+        if not asked.query:
+            media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT, RDFXML: RDFXML}, TURTLE)
             return Response(rdf_bytes(service_description(endpoint, len(engine.asserted) +
                                                                   len(engine.inferred)), media, engine.context),
                             media_type=media)
-        for iri in graphs["default_graph"] + graphs["named_graphs"]:
+        for iri in asked.default_graphs + asked.named_graphs:
             if iri not in allow:
                 raise QueryRefused(403, f"default-graph-uri / named-graph-uri <{iri}> is not allowed: only "
                                         f"the local graphs {sorted(allow)} may be named")
-        return await run(request, text, guard=True, **graphs)
+        # relative IRIs in the query resolve against the endpoint's URL, as on Oxigraph's own server
+        return await run(request, asked.query, guard=True, default_graph=asked.default_graphs,
+                         named_graphs=asked.named_graphs, base_iri=endpoint)
 
     async def entity(request: Request) -> Response:
         rest = request.path_params["rest"]
         iri = URIRef(BASE + "id/" + rest)
         media = wanted(request, {HTML: HTML, "application/xhtml+xml": HTML, TURTLE: TURTLE, JSONLD: JSONLD,
-                                 "application/json": JSONLD, NT: NT}, HTML)
+                                 "application/json": JSONLD, NT: NT, RDFXML: RDFXML}, HTML)
         if (iri, None, None) not in engine.asserted and (iri, None, None) not in engine.inferred:
             if media == HTML:
                 return not_found(request, f"There is no record with the id “{rest.rsplit('/', 1)[-1]}”.",
@@ -274,13 +265,43 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         body = await anyio.to_thread.run_sync(engine.void, base_of(request), media)
         return Response(body, media_type=media)
 
+    def dump_file(name: str, base: str) -> tuple[bytes, str]:
+        """The bytes and media type of one file of /dumps/ (made from the loaded graphs, like build/)."""
+        if name in OUTPUTS:
+            return engine.dump(name), FORMATS[DUMPS[name][0]][1]
+        if name == "void.ttl":
+            return engine.void(base, TURTLE), TURTLE
+        if name == "report.json" and (paths.build / name).is_file():
+            return (paths.build / name).read_bytes(), "application/json"
+        raise QueryRefused(404, f"no dump '{name}' (available: {', '.join(dump_names())})")
+
+    def dump_names() -> list[str]:
+        return [*OUTPUTS, "void.ttl", *(["report.json"] if (paths.build / "report.json").is_file() else [])]
+
     async def dump(request: Request) -> Response:
         name = request.path_params["name"]
-        if name not in OUTPUTS:
-            raise QueryRefused(404, f"no dump '{name}' (available: {', '.join(OUTPUTS)})")
-        body = await anyio.to_thread.run_sync(engine.dump, name)
-        media = FORMATS[OUTPUTS[name][0].split("-")[0]][1]
+        body, media = await anyio.to_thread.run_sync(dump_file, name, base_of(request))
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def dumps(request: Request) -> Response:
+        """The dump files with what each holds, its size and SHA-256 (JSON, or text like sha256sum's)."""
+        base = base_of(request)
+
+        def listing() -> list[dict[str, Any]]:
+            out = []
+            for name in dump_names():
+                body, media = dump_file(name, base)
+                holds = DUMP_CONTENTS[DUMPS[name][1]] if name in DUMPS else (
+                    "the VoID/DCAT description of the dataset" if name == "void.ttl" else "the last build's report")
+                out.append({"name": name, "url": f"{base}/dumps/{name}", "mediaType": media, "contains": holds,
+                            "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()})
+            return out
+
+        files = await anyio.to_thread.run_sync(listing)
+        if wanted(request, {"text/plain": "text", "application/json": "json"}, "text") == "json":
+            return JSONResponse(files)
+        lines = [f"{f['sha256']}  {f['name']}  ({f['bytes']} bytes, {f['mediaType']}: {f['contains']})" for f in files]
+        return PlainTextResponse("\n".join(lines) + "\n")
 
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status if isinstance(exc, QueryRefused) else 400
@@ -288,7 +309,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
 
     routes = [Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/id/{rest:path}", entity), Route("/queries", queries), Route("/queries/{name}", saved_query),
-              Route("/void", void), Route("/.well-known/void", void), Route("/dumps/{name}", dump),
+              Route("/void", void), Route("/.well-known/void", void), Route("/dumps", dumps), Route("/dumps/", dumps),
+              Route("/dumps/{name}", dump),
               *(Route(f"/{name}", listing) for name in LIST_BY_NAME), Route("/search", search),
               Route("/search.json", search_json), Route("/sources/{sid}", source_page), Route("/downloads", downloads),
               Mount("/static", StaticFiles(directory=str(files("serge_kg.web") / "static")), name="static")]

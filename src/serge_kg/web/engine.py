@@ -28,11 +28,15 @@ from .protocol import encode_results
 JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
 CSV, TSV = "text/csv", "text/tab-separated-values"
 TURTLE, JSONLD, NT, HTML = "text/turtle", "application/ld+json", "application/n-triples", "text/html"
+RDFXML = "application/rdf+xml"
 RESULT_TYPES = {JSON: JSON, "application/json": JSON, XML: XML, CSV: CSV, TSV: TSV}
-RDF_TYPES = {TURTLE: TURTLE, "application/x-turtle": TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT}
-OX_RDF = {TURTLE: ox.RdfFormat.TURTLE, JSONLD: ox.RdfFormat.JSON_LD, NT: ox.RdfFormat.N_TRIPLES}
+RDF_TYPES = {TURTLE: TURTLE, "application/x-turtle": TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT,
+             RDFXML: RDFXML, "application/xml": RDFXML}
+OX_RDF = {TURTLE: ox.RdfFormat.TURTLE, JSONLD: ox.RdfFormat.JSON_LD, NT: ox.RdfFormat.N_TRIPLES,
+          RDFXML: ox.RdfFormat.RDF_XML}
 FORMAT_ALIASES = {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV, "ttl": TURTLE, "turtle": TURTLE,
-                  "jsonld": JSONLD, "json-ld": JSONLD, "nt": NT, "ntriples": NT, "html": HTML}
+                  "jsonld": JSONLD, "json-ld": JSONLD, "nt": NT, "ntriples": NT, "html": HTML, "rdf": RDFXML,
+                  "rdfxml": RDFXML}
 
 
 class _Cancelled(Exception):
@@ -68,14 +72,14 @@ class Engine:
         self._lock = threading.Lock()
 
     def execute(self, text: str, cancel: threading.Event, default_graph: list[str] | None = None,
-                named_graphs: list[str] | None = None) -> Outcome:
+                named_graphs: list[str] | None = None, base_iri: str | None = None) -> Outcome:
         """Run a query on the store, keeping at most ``max_rows`` rows.
 
         :raises QueryRefused: 400 if the query does not parse or cannot be evaluated.
         """
         try:
             res = self.store.query(
-                text, prefixes=PREFIXES,
+                text, prefixes=PREFIXES, base_iri=base_iri,
                 default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph else None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None)
             if isinstance(res, ox.QueryBoolean):
@@ -124,6 +128,9 @@ class Engine:
 
 
 def rdf_bytes(graph: Graph, media: str, context: dict[str, Any]) -> bytes:
+    """A graph in one RDF syntax (JSON-LD compacted with the local context)."""
+    if media == RDFXML:
+        return graph.serialize(format="pretty-xml", encoding="utf-8")
     if media == JSONLD:
         return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
     return graph.serialize(format="nt" if media == NT else "turtle", encoding="utf-8")
