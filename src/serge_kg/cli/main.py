@@ -244,15 +244,36 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Per-query time limit in seconds.")
 @click.option("--max-rows", type=int, default=10000, show_default=True,
               help="Result cap; longer results are cut and flagged X-Result-Truncated: true.")
-@click.option("--base-url", default=None, help="Public base URL for page links (default: the URL each request came to).")
+@click.option("--base-url", default=None,
+              help="Public base URL for links (default: pages link relative to the site, RDF descriptions "
+              "name https://w3id.org/serge-kg/; never the request's Host).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Query worker processes started at once.")
+@click.option("--max-workers", type=click.IntRange(1, 256), default=12, show_default=True,
+              help="Queries that may run at once (the pool grows to this).")
+@click.option("--queue", type=click.IntRange(0, 10000), default=32, show_default=True,
+              help="Queries that may wait for a worker; more are answered 503 with Retry-After.")
+@click.option("--memory-limit", type=click.IntRange(256, 1 << 20), default=1024, show_default=True,
+              help="Address-space cap of one query worker, in MB.")
+@click.option("--max-query-bytes", type=click.IntRange(1024, 1 << 30), default=64 * 1024, show_default=True,
+              help="Longest query (or POST body) accepted; longer ones get 413.")
 @click.pass_context
 @handle_errors
-def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP."""
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None,
+              workers: int, max_workers: int, queue: int, memory_limit: int, max_query_bytes: int) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP.
+
+    Every query runs in a worker process that is killed at the time limit, capped in memory and
+    replaced if it crashes.
+    """
     import uvicorn
 
     from serge_kg.web.app import create_app
-    app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
+    from serge_kg.web.pool import Limits
+    limits = Limits(timeout=timeout, memory_mb=memory_limit, workers=workers,
+                    max_workers=max(workers, max_workers), queue=queue)
+    app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows, limits=limits,
+                     max_query_bytes=max_query_bytes)
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

@@ -10,24 +10,34 @@ The dataset: the store's default graph holds the asserted AND the inferred tripl
 graphs ``<https://w3id.org/serge-kg/graph/asserted>`` and ``.../graph/inferred``. Queries may use the
 project prefixes (``sk:``, ``skid:``, ``wdt:`` ...) without declaring them.
 
-Guards: SPARQL Update (query text, ``update=`` field or ``application/sparql-update`` body) is refused
-with 403; ``SERVICE`` and ``FROM``/``FROM NAMED``/``default-graph-uri``/``named-graph-uri`` naming an
-IRI outside ``service_allow_list`` (our two graphs are always allowed) are refused with 403. A query
-running longer than ``timeout`` seconds answers 503 (a streaming query is stopped at its next row; an
-aggregate that Oxigraph computes in one step finishes in the background). A result longer than
-``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE) is cut to its first ``max_rows`` and answered 200
-with the headers ``X-Result-Truncated: true`` and ``X-Result-Limit: <max_rows>``.
+Guards (:mod:`serge_kg.web.guard`, decided on the grammar's token stream): a query or body over
+``max_query_bytes`` answers 413; brackets nested deeper than 64 answer 400; SPARQL Update (query text,
+``update=`` field or ``application/sparql-update`` body) answers 403; ``SERVICE`` answers 403 whatever
+it names (the endpoint makes no outbound request, and its workers have no network where the kernel
+allows it); ``FROM``/``FROM NAMED``/``default-graph-uri``/``named-graph-uri`` naming a graph other
+than our two answer 403. Queries run in worker processes (:mod:`serge_kg.web.pool`): a query running
+longer than ``timeout`` seconds is killed with its worker and answers 503; a worker that crashes or
+hits its memory cap answers 500/503 for that request and is replaced; a full queue answers 503 with
+``Retry-After``. A result longer than ``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE) is cut to its
+first ``max_rows`` and answered 200 with the headers ``X-Result-Truncated: true`` and
+``X-Result-Limit: <max_rows>``.
+
+Links: pages link relative to the site (``/id/...``) unless ``base_url`` is given; descriptions in
+RDF (service description, VoID) name ``base_url`` or the canonical ``https://w3id.org/serge-kg/``.
+The ``Host`` header is never copied into a link.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-import threading
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
+from anyio import CapacityLimiter
 from rdflib import URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -40,7 +50,7 @@ from serge_kg.errors import QueryFileError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS
-from serge_kg.pipeline.export import ASSERTED_GRAPH, FORMATS, INFERRED_GRAPH
+from serge_kg.pipeline.export import FORMATS
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 
@@ -55,22 +65,47 @@ from .engine import (
     RESULT_TYPES,
     TURTLE,
     Engine,
-    Outcome,
-    encode,
+    Job,
     rdf_bytes,
 )
-from .guard import QueryRefused, check_query
+from .guard import MAX_QUERY_BYTES, QueryRefused
+from .pool import Limits
 from .protocol import negotiate, service_description
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, read no further than ``limit`` bytes.
+
+    :raises QueryRefused: 413 if it is longer.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit():
+        if int(declared) > limit:
+            raise QueryRefused(413, f"the body is {declared} bytes long; this endpoint accepts at most {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise QueryRefused(413, f"the body is longer than {limit} bytes, the most this endpoint accepts")
+    return bytes(body)
+
+
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = 10000,
-               service_allow_list: tuple[str, ...] = ()) -> Starlette:
-    """The web application serving the graph of ``paths`` (loaded now, once)."""
-    engine = Engine(paths, max_rows)
-    allow = frozenset(service_allow_list) | {str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
+               limits: Limits | None = None, max_query_bytes: int = MAX_QUERY_BYTES) -> Starlette:
+    """The web application serving the graph of ``paths`` (loaded now, once; its workers started).
+
+    ``limits`` (workers, memory, queue) default to :class:`~serge_kg.web.pool.Limits` with ``timeout``.
+    Call ``app.state.engine.close()`` to stop the workers when the app is not run with a lifespan.
+    """
+    limits = limits or Limits(timeout=timeout)
+    engine = Engine(paths, max_rows, limits, max_query_bytes)
+    allow = engine.allow
+    limiter: list[CapacityLimiter] = []  # made in the event loop, on first use
+    public = (base_url or "").rstrip("/")  # "" = links relative to the site
+    canonical = public or BASE.rstrip("/")  # RDF descriptions need absolute IRIs
 
     def base_of(request: Request) -> str:
-        return (base_url or str(request.base_url)).rstrip("/")
+        return public
 
     def wanted(request: Request, offers: dict[str, str], default: str) -> str:
         fmt = request.query_params.get("format")
@@ -83,25 +118,20 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         results_media = wanted(request, RESULT_TYPES | (offers or {}), JSON)
         rdf_media = wanted(request, RDF_TYPES | (offers or {}), TURTLE)
         base = base_of(request)
-        cancel = threading.Event()
-
-        def work() -> tuple[Outcome, str, bytes]:  # one trip to a worker thread: guard, run, encode
-            if guard:
-                check_query(text, allow)
-            outcome = engine.execute(text, cancel, **graphs)
-            media = rdf_media if outcome.kind == "triples" else results_media
-            if media == HTML:
-                return outcome, "text/html; charset=utf-8", pages.results_html(outcome, engine.labels, base, title)
-            return outcome, media, encode(outcome, media)
-
-        try:
-            with anyio.fail_after(timeout):
-                outcome, media, body = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
-        except TimeoutError:
-            cancel.set()
-            raise QueryRefused(503, f"the query ran longer than the time limit of {timeout:g} s and was "
-                                    "stopped; narrow it down or add a LIMIT") from None
-        headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if outcome.truncated else None
+        if guard:
+            engine.guard.check(text)
+        else:  # a saved query with bound values: trusted, but still never deeper than the parser can take
+            engine.guard.check_depth(text)
+        job = Job(text, tuple(graphs.get("default_graph") or ()), tuple(graphs.get("named_graphs") or ()),
+                  results_media, rdf_media, max_rows)
+        if not limiter:
+            limiter.append(CapacityLimiter(limits.max_workers + limits.queue + 1))
+        reply = await anyio.to_thread.run_sync(engine.execute, job, limiter=limiter[0])
+        body, media = reply.body, reply.media
+        if reply.outcome is not None:
+            body = pages.results_html(reply.outcome, engine.labels, base, title)
+            media = "text/html; charset=utf-8"
+        headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if reply.truncated else None
         return Response(body, media_type=media, headers=headers)
 
     async def sparql(request: Request) -> Response:
@@ -112,14 +142,15 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype == "application/x-www-form-urlencoded":
-                form = parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True)
+                form = parse_qs(_utf8(await read_body(request, max_query_bytes * 3 + 1024)),
+                                keep_blank_values=True)
                 if "update" in form:
                     raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
                 text = (form.get("query") or [""])[0] or None
                 graphs = {"default_graph": form.get("default-graph-uri") or graphs["default_graph"],
                           "named_graphs": form.get("named-graph-uri") or graphs["named_graphs"]}
             elif ctype == "application/sparql-query":
-                text = (await request.body()).decode("utf-8")
+                text = _utf8(await read_body(request, max_query_bytes))
             elif ctype == "application/sparql-update":
                 raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
             else:
@@ -129,7 +160,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             raise QueryRefused(403, "SPARQL Update is not allowed: this endpoint is read-only")
         if not text:
             media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT}, TURTLE)
-            endpoint = f"{base_of(request)}/sparql"
+            endpoint = f"{canonical}/sparql"
             return Response(rdf_bytes(service_description(endpoint, len(engine.asserted) +
                                                                   len(engine.inferred)), media, engine.context),
                             media_type=media)
@@ -173,13 +204,13 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             text = with_values(q.text, bound)
         except QueryFileError as exc:
             raise QueryRefused(404, str(exc)) from exc
-        except QueryParameterError as exc:
+        except (QueryParameterError, ValueError) as exc:  # ValueError: a term Oxigraph will not build
             raise QueryRefused(400, str(exc)) from exc
         return await run(request, text, {HTML: HTML}, title=q.summary)
 
     async def void(request: Request) -> Response:
         media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT}, TURTLE)
-        body = await anyio.to_thread.run_sync(engine.void, base_of(request), media)
+        body = await anyio.to_thread.run_sync(engine.void, canonical, media)
         return Response(body, media_type=media)
 
     async def dump(request: Request) -> Response:
@@ -192,11 +223,29 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
 
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status if isinstance(exc, QueryRefused) else 400
-        return PlainTextResponse(f"{exc}\n", status_code=status)
+        headers = exc.headers if isinstance(exc, QueryRefused) else None
+        return PlainTextResponse(f"{exc}\n", status_code=status, headers=headers)
 
     routes = [Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/id/{rest:path}", entity), Route("/queries", queries), Route("/queries/{name}", saved_query),
               Route("/void", void), Route("/.well-known/void", void), Route("/dumps/{name}", dump)]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])
-    return Starlette(routes=routes, middleware=[cors], exception_handlers={SergeKGError: refused})
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            engine.close()
+
+    app = Starlette(routes=routes, middleware=[cors], exception_handlers={SergeKGError: refused},
+                    lifespan=lifespan)
+    app.state.engine = engine
+    return app
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryRefused(400, f"the body is not UTF-8 (byte {exc.start})") from None
