@@ -63,7 +63,11 @@ def build_cmd(ctx: click.Context, no_reason: bool, quiet: bool) -> None:
     for stage, secs in result.timings.items():
         click.echo(f"  {stage:<26}{secs:>6.2f}")
     click.echo(f"  {'total':<26}{sum(result.timings.values()):>6.2f}")
-    click.echo(f"\nwrote {len(result.outputs)} files to {paths.build}/")
+    if report.conforms:
+        click.echo(f"\nwrote {len(result.outputs)} files to {paths.build}/ (one generation, see manifest.json)")
+    else:
+        echo_err(f"\nnothing built: wrote only the violation report {result.outputs[0]}; the last build in "
+                 f"{paths.build}/ is unchanged")
     _report_validation(report)
 
 
