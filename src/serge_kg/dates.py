@@ -64,9 +64,11 @@ def _side(text: str) -> tuple[dt.date, dt.date]:
         return plain
     try:
         parsed = parse_edtf(text)
-    except (EDTFParseException, ValueError, TypeError) as exc:
-        raise DateError(f"'{text}' is not EDTF") from exc
-    return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict())
+        return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict())
+    except (EDTFParseException, ValueError, TypeError, OverflowError, AttributeError) as exc:
+        # the library raises TypeError for open sets ("[..1890-12-30]") and ValueError for years it
+        # cannot turn into a calendar date ("0000", "-1984", "Y170000002")
+        raise DateError(f"'{text[:200]}' is not an EDTF date with calendar bounds") from exc
 
 
 @lru_cache(maxsize=4096)
