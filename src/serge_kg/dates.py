@@ -60,7 +60,11 @@ def _plain(text: str) -> tuple[dt.date, dt.date] | None:
 
 
 def _side(text: str) -> tuple[dt.date, dt.date]:
-    if (plain := _plain(text)) is not None:
+    try:
+        plain = _plain(text)
+    except ValueError as exc:  # year 0000: no calendar date
+        raise DateError(f"'{text}' has no calendar date (year 0?)") from exc
+    if plain is not None:
         return plain
     try:
         parsed = parse_edtf(text)

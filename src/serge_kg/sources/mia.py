@@ -84,7 +84,7 @@ def _apply(record: dict[str, Any], override: Mapping[str, Any], text: str) -> No
         if field in _RESERVED:
             raise fail("may not be overridden")
         if field not in _FIELDS:
-            raise fail(f"unknown field '{short(field)}' for a work", ", ".join(sorted(_FIELDS)))
+            raise fail(f"unknown field {short(field)} for a work", ", ".join(sorted(_FIELDS)))
         record.setdefault("__files__", {})[field] = OVERRIDES_PATH
         record.setdefault("__lines__", {})[field] = line
         if field == "same_as":
