@@ -1,19 +1,27 @@
-"""Throughput of our SPARQL endpoint against the Oxigraph server, on the real data, in one run.
+"""Throughput of our SPARQL endpoint against the Oxigraph server, and its robustness against a baseline.
 
-Builds a temporary copy of the project, serves it with ``serge_kg.server`` under uvicorn (its own
-process, one worker) and with
-``oxigraph serve`` (loaded through ``serge_kg.publish``), both on 127.0.0.1, then fires a bounded
-concurrent load (``--clients`` concurrent clients, ``--requests`` requests per query) of every saved
-query without required parameters at each, over the SPARQL 1.1 Protocol (GET, JSON results).
+Builds a temporary copy of the project, serves it with ``serge_kg.web.app`` under uvicorn (its own
+process) and with ``oxigraph serve`` (loaded through ``serge_kg.web.publish``), both on 127.0.0.1,
+then fires a bounded concurrent load (``--clients`` concurrent clients, ``--requests`` requests per
+query) of every saved query without required parameters at each, over the SPARQL 1.1 Protocol (GET,
+JSON results).
 
-    python benchmarks/bench_server.py [--clients 8] [--requests 200] [--rounds 2]
+Then, for this checkout and a baseline checkout (``--baseline``, a git ref, extracted with
+``git archive``; default: the commit before queries ran in worker processes), side by side:
+``--mixed`` mixed requests at concurrency ``--mixed-clients`` (errors, p50/p95/p99, RSS of the server
+and its workers before/after); fast-query p50/p99 alone and while ``--slow`` slow queries run; the
+time until the server uses no CPU after ``--timeouts`` queries that hit a ``--deadline`` s limit.
+
+    python benchmarks/bench_server.py [--clients 8] [--requests 200] [--rounds 2] [--skip-compare]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -30,6 +38,9 @@ from serge_kg.pipeline.build import build
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, list_queries
 from serge_kg.web.publish import publish
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bench_robust  # noqa: E402 - beside this script
 
 
 def free_port() -> int:
@@ -82,6 +93,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per query; the best one counts")
+    parser.add_argument("--skip-compare", action="store_true", help="only the robustness figures")
+    parser.add_argument("--baseline", default="1683275", help="git ref of the checkout to compare robustness with")
+    parser.add_argument("--mixed", type=int, default=10000)
+    parser.add_argument("--mixed-clients", type=int, default=16)
+    parser.add_argument("--slow", type=int, default=8)
+    parser.add_argument("--timeouts", type=int, default=20)
+    parser.add_argument("--deadline", type=float, default=2.0)
     args = parser.parse_args()
 
     root = find_root()
@@ -106,6 +124,8 @@ def main() -> None:
                              "--location", str(work / "oxidb"), "--bind", f"127.0.0.1:{ox_port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        if args.skip_compare:
+            return
         ours, theirs = f"http://127.0.0.1:{ours_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
         wait_for(ours, server)
         wait_for(theirs, proc)
@@ -142,7 +162,52 @@ def main() -> None:
         server.wait(10)
         proc.terminate()
         proc.wait(10)
+        if not args.skip_compare:
+            shutil.rmtree(work, ignore_errors=True)
+    try:
+        robustness(args, root, paths, result)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def robustness(args: argparse.Namespace, root: Path, paths: Paths, result: object) -> None:
+    """The robustness figures of this checkout and the baseline, side by side."""
+    base_src = Path(tempfile.mkdtemp(prefix="serge-baseline-"))
+    archive = subprocess.run(["git", "-C", str(root), "archive", args.baseline, "src"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(base_src)], input=archive.stdout, check=True)
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    texts = [prologue + with_values(q.text, bindings_for(q, {}, result.asserted))  # type: ignore[attr-defined]
+             for q in list_queries(paths.queries) if all(p.default is not None for p in q.params)]
+    figures: dict[str, dict[str, dict[str, float]]] = {}
+    try:
+        for side, src in (("this", None), (f"baseline {args.baseline}", base_src / "src")):
+            port = free_port()
+            server = bench_robust.start(src, paths.root, port, args.deadline)
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_for(url + "/sparql", server)
+                time.sleep(1.0)
+                figures[side] = {
+                    "mixed": bench_robust.mixed(url, server.pid, texts, args.mixed, args.mixed_clients),
+                    "beside slow": bench_robust.beside_slow(url, args.slow, 100),
+                    "after timeouts": bench_robust.idle_after_timeouts(url, server.pid, args.timeouts, args.deadline),
+                }
+            finally:
+                try:  # the server and its workers: the process group it leads (its own session)
+                    os.killpg(server.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                server.wait(10)
+    finally:
+        shutil.rmtree(base_src, ignore_errors=True)
+    sides = list(figures)
+    print(f"\nrobustness ({args.mixed} mixed requests at concurrency {args.mixed_clients}; {args.slow} slow "
+          f"queries; {args.timeouts} queries past a {args.deadline:g} s deadline)\n")
+    print(f"{'measure':38}" + "".join(f"{s:>22}" for s in sides))
+    for group in figures[sides[0]]:
+        for key in figures[sides[0]][group]:
+            cells = "".join(f"{figures[s][group].get(key, float('nan')):>22.1f}" for s in sides)
+            print(f"{group + ': ' + key:38}{cells}")
 
 
 if __name__ == "__main__":

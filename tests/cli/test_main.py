@@ -91,3 +91,13 @@ def test_root_outside_a_project_is_an_error_not_a_fallback(tmp_path: Path) -> No
     res = CliRunner().invoke(main, ["--root", str(tmp_path), "stats"])
     assert res.exit_code == 2
     assert "is not inside a serge-kg project" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_query_too_deep_for_the_engine_exits_2(mini, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """3,000 nested groups segfault Oxigraph's parser: the nesting check refuses the file first."""
+    from conftest import run as run_cli
+    deep = tmp_path / "deep.rq"
+    deep.write_text("#+ summary: too deep\nSELECT * WHERE " + "{" * 3000 + "}" * 3000 + "\n", encoding="utf-8")
+    for engine in ("oxigraph", "rdflib"):
+        code, _, err = run_cli(mini, "query", str(deep), "--engine", engine)
+        assert code == 2 and "nests brackets 3000 deep (line 2)" in err and "Traceback" not in err

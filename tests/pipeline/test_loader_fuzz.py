@@ -12,6 +12,7 @@ import pytest
 from conftest import make_project, run
 from serge_kg.errors import RecordError, RecordErrors, SergeKGError
 from serge_kg.paths import Paths
+from serge_kg.pipeline.convert import convert
 from serge_kg.pipeline.records import load_dataset
 
 PERSON = """- id: {id}
@@ -92,11 +93,14 @@ def test_hostile_files_are_refused_not_read(paths: Paths, tmp_path: Path) -> Non
     outside.write_text(PERSON.format(id="outsider", extra=""))
     (paths.data / "people" / "out.yaml").symlink_to(outside)
     add(paths, "- id: big\n  description: " + "x" * (3 * 1024 * 1024), "big.yaml")
+    (paths.data / "wikidata").mkdir()
+    os.mkfifo(paths.data / "wikidata" / "decisions.csv")
     messages = {e.file: str(e) for e in errors_of(paths)}
     assert "not a regular file" in messages["data/people/fifo.yaml"]
     assert "outside the project" in messages["data/people/zero.yaml"]
     assert "outside the project" in messages["data/people/out.yaml"]
     assert "bytes long" in messages["data/people/big.yaml"]
+    assert "not a regular file" in messages["data/wikidata/decisions.csv"]
 
 
 def test_alias_bomb_is_refused_at_once(paths: Paths) -> None:
@@ -146,7 +150,7 @@ def test_seeded_fuzz_never_gets_past_the_loader(paths: Paths) -> None:
         target.write_bytes(text.encode("utf-8", "surrogateescape") if "\xff" not in text
                            else text.encode("latin-1", "replace"))
         try:
-            load_dataset(paths.data)
+            convert(load_dataset(paths.data))  # what loads must also convert
             outcomes["ok"] += 1
         except (RecordErrors, RecordError) as exc:
             outcomes["refused"] += 1

@@ -131,7 +131,8 @@ class Checker:
                     self._ref(rec, file, f"{key}.{role}", v, ids, targets)
         elif form == "names":
             if not isinstance(val, list) or not all(isinstance(v, dict) and isinstance(v.get("value"), str)
-                                                    for v in val):
+                                                    and v["value"].strip()
+                                                    and isinstance(v.get("lang", ""), str) for v in val):
                 self.fail(rec, file, key, "expected a list of {value, lang}")
         elif form == "claims":
             if not isinstance(val, list) or len(val) < 2:

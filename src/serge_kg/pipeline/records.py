@@ -119,7 +119,7 @@ def load_dataset(data_dir: Path) -> Dataset:
                 {**clean(c), "evidence": c.get("_evidence", [])} for c in rec.get("claims", []) if isinstance(c, dict)]
     errors += checker.errors
     decisions, decision_errors = read_decisions(data_dir / "wikidata" / "decisions.csv", set(ids),
-                                                "data/wikidata/decisions.csv")
+                                                "data/wikidata/decisions.csv", root)
     errors += decision_errors
     if errors:
         raise RecordErrors(errors)
