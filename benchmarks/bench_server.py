@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -112,62 +113,65 @@ def main() -> None:
     print(f"built {len(result.asserted)} asserted + {len(result.inferred)} inferred triples "
           f"in {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
-    ours_port, ox_port = free_port(), free_port()
-    # our server runs in its own process (as `serge-kg serve` would), so it does not share a GIL with the client
-    code = ("import uvicorn; from pathlib import Path; from serge_kg.paths import Paths; "
-            "from serge_kg.web.app import create_app; "
-            f"uvicorn.run(create_app(Paths(Path({str(paths.root)!r}))), host='127.0.0.1', port={ours_port}, "
-            "log_level='warning', access_log=False, lifespan='off')")
-    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    binary = Path(sys.executable).parent / "oxigraph"
-    proc = subprocess.Popen([str(binary if binary.exists() else shutil.which("oxigraph") or "oxigraph"), "serve",
-                             "--location", str(work / "oxidb"), "--bind", f"127.0.0.1:{ox_port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        if args.skip_compare:
-            return
-        ours, theirs = f"http://127.0.0.1:{ours_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
-        wait_for(ours, server)
-        wait_for(theirs, proc)
-        publish(paths, f"http://127.0.0.1:{ox_port}/store")
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-        rows = []
-        for q in list_queries(paths.queries):
-            if any(p.default is None for p in q.params):
-                continue
-            text = prologue + with_values(q.text, bindings_for(q, {}, result.asserted))
-            best: dict[str, tuple[float, list[float]]] = {}
-            for _ in range(args.rounds):  # alternate, so background noise hits both sides alike
-                for side, url in (("ours", ours), ("oxi", theirs)):
-                    run = asyncio.run(load(url, text, args.clients, args.requests))
-                    if side not in best or run[0] > best[side][0]:
-                        best[side] = run
-            (a_rps, a_lat), (b_rps, b_lat) = best["ours"], best["oxi"]
-            rows.append((q.name, a_rps, b_rps, a_lat, b_lat))
-        print(f"{args.clients} concurrent clients, {args.requests} requests per query and server "
-              f"(best of {args.rounds} alternating rounds), "
-              f"{len(result.asserted) + len(result.inferred)} triples\n")
-        head = f"{'query':32} {'ours req/s':>10} {'oxi req/s':>10} {'ratio':>6}  {'ours p50/p99 ms':>16}  {'oxi p50/p99 ms':>15}"
-        print(head + "\n" + "-" * len(head))
-        for name, a_rps, b_rps, a_lat, b_lat in rows:
-            print(f"{name:32} {a_rps:10.0f} {b_rps:10.0f} {a_rps / b_rps:6.2f}  "
-                  f"{pct(a_lat, .5):7.1f}/{pct(a_lat, .99):7.1f}  {pct(b_lat, .5):7.1f}/{pct(b_lat, .99):7.1f}")
-        total = sum(args.requests / (r[1]) for r in rows), sum(args.requests / (r[2]) for r in rows)
-        print(f"\noverall: ours {len(rows) * args.requests / total[0]:.0f} req/s, oxigraph "
-              f"{len(rows) * args.requests / total[1]:.0f} req/s, ratio {total[1] / total[0]:.2f} "
-              f"(geometric mean of per-query ratios "
-              f"{statistics.geometric_mean([r[1] / r[2] for r in rows]):.2f})")
-    finally:
-        server.terminate()
-        server.wait(10)
-        proc.terminate()
-        proc.wait(10)
-        if not args.skip_compare:
-            shutil.rmtree(work, ignore_errors=True)
+    if not args.skip_compare:
+        ours_port, ox_port = free_port(), free_port()
+        # our server runs in its own process (as `serge-kg serve` would), so it does not share a GIL with the client
+        code = ("import uvicorn; from pathlib import Path; from serge_kg.paths import Paths; "
+                "from serge_kg.web.app import create_app; "
+                f"uvicorn.run(create_app(Paths(Path({str(paths.root)!r}))), host='127.0.0.1', port={ours_port}, "
+                "log_level='warning', access_log=False, lifespan='on')")
+        server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        binary = Path(sys.executable).parent / "oxigraph"
+        proc = subprocess.Popen([str(binary if binary.exists() else shutil.which("oxigraph") or "oxigraph"), "serve",
+                                 "--location", str(work / "oxidb"), "--bind", f"127.0.0.1:{ox_port}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            compare(args, paths, result, ours_port, ox_port, server, proc)
+        finally:
+            server.terminate()
+            server.wait(10)
+            proc.terminate()
+            proc.wait(10)
     try:
         robustness(args, root, paths, result)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def compare(args: argparse.Namespace, paths: Paths, result: Any, ours_port: int, ox_port: int,
+            server: subprocess.Popen[bytes], proc: subprocess.Popen[bytes]) -> None:
+    """Throughput per saved query: ours against ``oxigraph serve``."""
+    ours, theirs = f"http://127.0.0.1:{ours_port}/sparql", f"http://127.0.0.1:{ox_port}/query"
+    wait_for(ours, server)
+    wait_for(theirs, proc)
+    publish(paths, f"http://127.0.0.1:{ox_port}/store")
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    rows = []
+    for q in list_queries(paths.queries):
+        if any(p.default is None for p in q.params):
+            continue
+        text = prologue + with_values(q.text, bindings_for(q, {}, result.asserted))
+        best: dict[str, tuple[float, list[float]]] = {}
+        for _ in range(args.rounds):  # alternate, so background noise hits both sides alike
+            for side, url in (("ours", ours), ("oxi", theirs)):
+                run = asyncio.run(load(url, text, args.clients, args.requests))
+                if side not in best or run[0] > best[side][0]:
+                    best[side] = run
+        (a_rps, a_lat), (b_rps, b_lat) = best["ours"], best["oxi"]
+        rows.append((q.name, a_rps, b_rps, a_lat, b_lat))
+    print(f"{args.clients} concurrent clients, {args.requests} requests per query and server "
+          f"(best of {args.rounds} alternating rounds), "
+          f"{len(result.asserted) + len(result.inferred)} triples\n")
+    head = f"{'query':32} {'ours req/s':>10} {'oxi req/s':>10} {'ratio':>6}  {'ours p50/p99 ms':>16}  {'oxi p50/p99 ms':>15}"
+    print(head + "\n" + "-" * len(head))
+    for name, a_rps, b_rps, a_lat, b_lat in rows:
+        print(f"{name:32} {a_rps:10.0f} {b_rps:10.0f} {a_rps / b_rps:6.2f}  "
+              f"{pct(a_lat, .5):7.1f}/{pct(a_lat, .99):7.1f}  {pct(b_lat, .5):7.1f}/{pct(b_lat, .99):7.1f}")
+    total = sum(args.requests / (r[1]) for r in rows), sum(args.requests / (r[2]) for r in rows)
+    print(f"\noverall: ours {len(rows) * args.requests / total[0]:.0f} req/s, oxigraph "
+          f"{len(rows) * args.requests / total[1]:.0f} req/s, ratio {total[1] / total[0]:.2f} "
+          f"(geometric mean of per-query ratios "
+          f"{statistics.geometric_mean([r[1] / r[2] for r in rows]):.2f})")
 
 
 def robustness(args: argparse.Namespace, root: Path, paths: Paths, result: object) -> None:

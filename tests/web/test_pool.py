@@ -21,7 +21,7 @@ HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?f ?c ?i LI
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[WorkerPool]:
-    p = WorkerPool(DATA, [("http://e/g", 0, len(DATA))], Limits(timeout=1.0, memory_mb=600, workers=2))
+    p = WorkerPool(DATA, [("http://e/g", 0, len(DATA))], Limits(timeout=1.0, memory_mb=600, workers=2, wait=60))
     yield p
     p.close()
 
@@ -75,7 +75,7 @@ def test_memory_cap(pool: WorkerPool) -> None:
 
 def test_full_queue_is_503_with_retry_after() -> None:
     small = WorkerPool(DATA, [("http://e/g", 0, len(DATA))],
-                       Limits(timeout=2.0, workers=1, max_workers=1, spare=0, queue=1, wait=5))
+                       Limits(timeout=2.0, workers=1, max_workers=1, spare=0, queue=1, wait=60))
     try:
         errors: list[QueryRefused] = []
 

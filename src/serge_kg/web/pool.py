@@ -3,11 +3,14 @@
 Each query runs in a worker process (:mod:`serge_kg.web.worker`). At the deadline the worker is killed
 (SIGKILL: its CPU and memory are freed at once) and replaced; a worker that dies (a segfault in the
 engine, the memory cap) answers that one request with 500/503 and is replaced. A query still running
-after ``slow_after`` seconds has its worker's priority lowered, so the queries behind it keep their
-latency, and that worker is replaced once it answers (priority cannot be raised back). At most
+after ``grow_after`` seconds counts as slow; after ``slow_after`` seconds its worker's priority is
+lowered, so the queries beside it keep their latency, and that worker is replaced once it answers
+(priority cannot be raised back). At most
 ``max_workers`` queries run and ``queue`` more wait; beyond that the pool answers 503 with
-``Retry-After``. The pool keeps ``spare`` idle workers while it may grow, so a burst of slow queries
-does not hold up the fast ones.
+``Retry-After``. While slow queries run, the pool grows (up to ``max_workers``) to keep ``spare``
+workers beyond them, so a burst of slow queries does not hold up the fast ones; a worker beyond
+``workers`` that has been idle for ``idle_ttl`` seconds is stopped. Under fast queries alone the pool
+keeps its ``workers``: no worker is started or stopped per request.
 """
 
 from __future__ import annotations
@@ -37,9 +40,11 @@ class Limits:
     memory_mb: int = 1024  # address space of one worker
     workers: int = 2  # workers started with the pool
     max_workers: int = 12  # workers at most (queries running at once)
-    spare: int = 2  # idle workers kept ready while the pool may grow
+    spare: int = 2  # workers kept beside the slow queries while the pool may grow
     queue: int = 32  # requests that may wait for a worker; more are answered 503
-    slow_after: float = 0.5  # seconds after which a running query's worker is deprioritised
+    grow_after: float = 0.25  # seconds after which a running query counts as slow: the pool grows beside it
+    slow_after: float = 1.0  # seconds after which a running query's worker is deprioritised
+    idle_ttl: float = 30.0  # seconds an extra worker (beyond ``workers``) may stay idle
     wait: float = 10.0  # seconds a request may wait for a free worker
 
 
@@ -53,6 +58,7 @@ class _Worker:
         theirs.close()
         self.conn = Connection(ours.detach())
         self.isolated = False
+        self.last_used = time.monotonic()
         try:
             self.conn.send((data, graphs, memory_mb * 1024 * 1024))
         except OSError:
@@ -94,6 +100,7 @@ class WorkerPool:
         self._admitted = 0  # requests running or waiting
         self._closed = False
         self._busy = 0  # workers running a query
+        self._slow = 0  # of which running longer than slow_after
         self.replaced = 0  # workers killed or lost and replaced (deadline, crash, memory, priority)
         self.isolated = False
         self._procs: set[_Worker] = set()
@@ -135,13 +142,24 @@ class WorkerPool:
             self._spawn_async()
 
     def _top_up(self) -> None:
-        """Keep ``spare`` idle workers while the pool may grow."""
+        """Grow to ``spare`` workers beyond the slow queries (at least ``workers``, at most ``max_workers``)."""
         with self._lock:
-            starting = self._total - self._idle.qsize() - self._busy
-            grow = (not self._closed and self._idle.qsize() + starting < self.limits.spare
-                    and self._total < self.limits.max_workers)
+            target = min(self.limits.max_workers, max(self.limits.workers, self._slow + self.limits.spare))
+            grow = not self._closed and self._total < target
         if grow:
             self._spawn_async()
+
+    def _reap(self) -> None:
+        """Stop the extra workers (beyond ``workers``) idle for longer than ``idle_ttl``."""
+        now = time.monotonic()
+        stale: list[_Worker] = []
+        with self._lock:
+            with self._idle.mutex:  # the oldest idle workers sit at the bottom of the LIFO stack
+                while (self._idle.queue and self._total - len(stale) > self.limits.workers
+                       and now - self._idle.queue[0].last_used > self.limits.idle_ttl):
+                    stale.append(self._idle.queue.pop(0))
+        for w in stale:
+            self._retire(w, replace=False)
 
     # -- queries -------------------------------------------------------------------------------------
     def run(self, job: Job) -> Reply:
@@ -190,7 +208,7 @@ class WorkerPool:
             self._retire(worker)
 
     def _call(self, worker: _Worker, job: Job, deadline: float) -> Reply:
-        demoted = False
+        demoted = slow = False
         keep = False
         try:
             try:
@@ -202,10 +220,17 @@ class WorkerPool:
                         raise QueryRefused(503, f"the query ran longer than the time limit of "
                                                 f"{self.limits.timeout:g} s and was stopped; narrow it down or "
                                                 "add a LIMIT")
-                    until = deadline if demoted else min(deadline, started + self.limits.slow_after)
+                    step = self.limits.slow_after if slow else self.limits.grow_after
+                    until = deadline if demoted else min(deadline, started + step)
                     if worker.conn.poll(max(0.0, until - now)):
                         break
-                    if not demoted and time.monotonic() >= started + self.limits.slow_after:
+                    ran = time.monotonic() - started
+                    if not slow and ran >= self.limits.grow_after:
+                        slow = True
+                        with self._lock:
+                            self._slow += 1
+                        self._top_up()
+                    if not demoted and ran >= self.limits.slow_after:
                         _lower_priority(worker.proc.pid)
                         demoted = True
                 reply: Reply = worker.conn.recv()
@@ -220,9 +245,11 @@ class WorkerPool:
         finally:
             with self._lock:
                 self._busy -= 1
-                surplus = self._total > self.limits.workers and self._idle.qsize() >= self.limits.spare
-            if keep and not surplus and not self._closed:
+                self._slow -= slow
+            if keep and not self._closed:
+                worker.last_used = time.monotonic()
                 self._idle.put(worker)
+                self._reap()
             else:
                 self._retire(worker)
 
