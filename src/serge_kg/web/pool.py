@@ -16,13 +16,13 @@ keeps its ``workers``: no worker is started or stopped per request.
 from __future__ import annotations
 
 import os
-import queue as queues
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,8 +94,10 @@ class WorkerPool:
     def __init__(self, data: bytes, graphs: list[tuple[str, int, int]], limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self._data, self._graphs = data, graphs
-        self._idle: queues.LifoQueue[_Worker] = queues.LifoQueue()
+        self._idle: list[_Worker] = []  # a stack: the most recently used on top, the oldest at [0]
+        self._waiters: deque[list[_Worker]] = deque()  # requests waiting, first come first served
         self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
         self._total = 0  # workers alive or starting
         self._admitted = 0  # requests running or waiting
         self._closed = False
@@ -107,7 +109,7 @@ class WorkerPool:
         starters = [self._spawn_async() for _ in range(max(1, self.limits.workers))]
         for t in starters:
             t.join()
-        if not self._idle.qsize():
+        if not self._idle:
             raise RuntimeError("no query worker could start")
 
     # -- workers -------------------------------------------------------------------------------------
@@ -117,7 +119,7 @@ class WorkerPool:
             self._procs.add(worker)
         if worker.wait_ready(60) and not self._closed:
             self.isolated = worker.isolated
-            self._idle.put(worker)
+            self._give(worker)
             return
         worker.kill()
         with self._lock:
@@ -149,15 +151,23 @@ class WorkerPool:
         if grow:
             self._spawn_async()
 
+    def _give(self, worker: _Worker) -> None:
+        """A free worker: to the request that has waited longest, else onto the idle stack."""
+        with self._cond:
+            if self._waiters:
+                self._waiters.popleft().append(worker)
+                self._cond.notify_all()
+            else:
+                self._idle.append(worker)
+
     def _reap(self) -> None:
         """Stop the extra workers (beyond ``workers``) idle for longer than ``idle_ttl``."""
         now = time.monotonic()
         stale: list[_Worker] = []
         with self._lock:
-            with self._idle.mutex:  # the oldest idle workers sit at the bottom of the LIFO stack
-                while (self._idle.queue and self._total - len(stale) > self.limits.workers
-                       and now - self._idle.queue[0].last_used > self.limits.idle_ttl):
-                    stale.append(self._idle.queue.pop(0))
+            while (self._idle and self._total - len(stale) > self.limits.workers
+                   and now - self._idle[0].last_used > self.limits.idle_ttl):
+                stale.append(self._idle.pop(0))
         for w in stale:
             self._retire(w, replace=False)
 
@@ -188,23 +198,27 @@ class WorkerPool:
                 self._admitted -= 1
 
     def _take(self, until: float) -> _Worker | None:
+        """A live worker, first come first served (a request that just finished cannot jump the queue)."""
         while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queues.Empty:
-                self._top_up()
-                remaining = until - time.monotonic()
-                if remaining <= 0:
-                    return None
-                try:
-                    worker = self._idle.get(timeout=min(remaining, 0.5))
-                except queues.Empty:
-                    continue
+            self._top_up()
+            with self._cond:
+                if self._idle and not self._waiters:
+                    worker = self._idle.pop()
+                else:
+                    slot: list[_Worker] = []
+                    self._waiters.append(slot)
+                    while not slot:
+                        remaining = until - time.monotonic()
+                        if remaining <= 0:
+                            self._waiters.remove(slot)
+                            return None
+                        self._cond.wait(min(remaining, 0.5))
+                    worker = slot[0]
+                self._busy += 1
             if worker.alive():
-                with self._lock:
-                    self._busy += 1
-                self._top_up()
                 return worker
+            with self._lock:
+                self._busy -= 1
             self._retire(worker)
 
     def _call(self, worker: _Worker, job: Job, deadline: float) -> Reply:
@@ -248,7 +262,7 @@ class WorkerPool:
                 self._slow -= slow
             if keep and not self._closed:
                 worker.last_used = time.monotonic()
-                self._idle.put(worker)
+                self._give(worker)
                 self._reap()
             else:
                 self._retire(worker)
@@ -257,7 +271,7 @@ class WorkerPool:
     def stats(self) -> dict[str, Any]:
         """Workers alive, idle and busy; requests admitted; workers replaced so far."""
         with self._lock:
-            return {"workers": self._total, "idle": self._idle.qsize(), "busy": self._busy,
+            return {"workers": self._total, "idle": len(self._idle), "busy": self._busy,
                     "admitted": self._admitted, "replaced": self.replaced, "isolated": self.isolated}
 
     def pids(self) -> list[int]:

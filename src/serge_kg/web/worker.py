@@ -142,12 +142,14 @@ def serve(conn: Connection) -> None:
     data, graphs, memory_bytes = conn.recv()
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    from . import protocol  # noqa: F401 - imported now, so the first query does not pay for it
     store = ox.Store()
     for iri, start, end in graphs:
         chunk = data[start:end]
         store.bulk_load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
         store.bulk_load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     del data
+    answer(store, Job("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))  # warm up the engine and the encoder
     try:
         conn.send(("ready", os.getpid(), isolated))
     except OSError:
