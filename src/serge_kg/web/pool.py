@@ -24,11 +24,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any
 
-from .guard import QueryRefused
-from multiprocessing.connection import Connection
+from serge_kg.errors import QueryExecutionError
 
+from .guard import QueryRefused
 from .worker import Job, Reply
 
 
@@ -110,7 +111,8 @@ class WorkerPool:
         for t in starters:
             t.join()
         if not self._idle:
-            raise RuntimeError("no query worker could start")
+            raise QueryExecutionError(f"no query worker could start ({sys.executable} -m serge_kg.web.worker); "
+                                      "check that serge-kg is installed in that interpreter")
 
     # -- workers -------------------------------------------------------------------------------------
     def _start_one(self) -> None:
