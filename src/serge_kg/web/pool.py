@@ -1,14 +1,16 @@
 """The pool of query workers: a deadline with a real kill, a memory cap, a crash boundary, bounded admission.
 
-Each query runs in a worker process (:mod:`serge_kg.web.worker`). At the deadline the worker is killed
+Each query runs in a worker process (:mod:`serge_kg.web.worker`). The time limit counts from the
+request's arrival, waiting included, so every request is answered by its deadline. At the deadline the
+worker is killed
 (SIGKILL: its CPU and memory are freed at once) and replaced; a worker that dies (a segfault in the
 engine, the memory cap) answers that one request with 500/503 and is replaced. A query still running
 after ``grow_after`` seconds counts as slow; after ``slow_after`` seconds its worker's priority is
 lowered, so the queries beside it keep their latency, and that worker is replaced once it answers
 (priority cannot be raised back). At most
 ``max_workers`` queries run and ``queue`` more wait; beyond that the pool answers 503 with
-``Retry-After``. While slow queries run, the pool grows (up to ``max_workers``) to keep ``spare``
-workers beyond them, so a burst of slow queries does not hold up the fast ones; a worker beyond
+``Retry-After``. While slow queries run or requests wait, the pool grows (up to ``max_workers``) to keep ``spare``
+workers beyond the slow ones, so a burst of slow queries does not hold up the fast ones; a worker beyond
 ``workers`` that has been idle for ``idle_ttl`` seconds is stopped. Under fast queries alone the pool
 keeps its ``workers``: no worker is started or stopped per request.
 """
@@ -146,9 +148,13 @@ class WorkerPool:
             self._spawn_async()
 
     def _top_up(self) -> None:
-        """Grow to ``spare`` workers beyond the slow queries (at least ``workers``, at most ``max_workers``)."""
+        """Grow to ``spare`` workers beyond the slow queries, and beyond the busy ones while requests wait
+        (at least ``workers``, at most ``max_workers``)."""
         with self._lock:
-            target = min(self.limits.max_workers, max(self.limits.workers, self._slow + self.limits.spare))
+            need = self._slow + self.limits.spare
+            if self._waiters:
+                need = max(need, self._busy + len(self._waiters))
+            target = min(self.limits.max_workers, max(self.limits.workers, need))
             grow = not self._closed and self._total < target
         if grow:
             self._spawn_async()
@@ -190,11 +196,13 @@ class WorkerPool:
             self._admitted += 1
         try:
             started = time.monotonic()
-            worker = self._take(started + self.limits.wait)
+            deadline = started + self.limits.timeout  # the time limit counts from arrival, waiting included
+            worker = self._take(min(deadline, started + self.limits.wait))
             if worker is None:
-                raise QueryRefused(503, f"no query worker became free within {self.limits.wait:g} s; "
-                                        "retry in a moment", busy)
-            return self._call(worker, job, time.monotonic() + self.limits.timeout)
+                waited = time.monotonic() - started
+                raise QueryRefused(503, f"no query worker became free within {waited:.3g} s (time limit "
+                                        f"{self.limits.timeout:g} s); retry in a moment", busy)
+            return self._call(worker, job, deadline)
         finally:
             with self._lock:
                 self._admitted -= 1
@@ -209,6 +217,11 @@ class WorkerPool:
                 else:
                     slot: list[_Worker] = []
                     self._waiters.append(slot)
+                    self._cond.release()
+                    try:
+                        self._top_up()  # a request waits: the pool may grow
+                    finally:
+                        self._cond.acquire()
                     while not slot:
                         remaining = until - time.monotonic()
                         if remaining <= 0:
