@@ -60,13 +60,19 @@ def _plain(text: str) -> tuple[dt.date, dt.date] | None:
 
 
 def _side(text: str) -> tuple[dt.date, dt.date]:
-    if (plain := _plain(text)) is not None:
+    try:
+        plain = _plain(text)
+    except ValueError as exc:  # year 0000: no calendar date
+        raise DateError(f"'{text}' has no calendar date (year 0?)") from exc
+    if plain is not None:
         return plain
     try:
         parsed = parse_edtf(text)
-    except (EDTFParseException, ValueError, TypeError) as exc:
-        raise DateError(f"'{text}' is not EDTF") from exc
-    return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict())
+        return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict())
+    except (EDTFParseException, ValueError, TypeError, OverflowError, AttributeError) as exc:
+        # the library raises TypeError for open sets ("[..1890-12-30]") and ValueError for years it
+        # cannot turn into a calendar date ("0000", "-1984", "Y170000002")
+        raise DateError(f"'{text[:200]}' is not an EDTF date with calendar bounds") from exc
 
 
 @lru_cache(maxsize=4096)

@@ -65,6 +65,10 @@ class ExportError(SergeKGError):
     """An export could not be written."""
 
 
+class BuildStateError(SergeKGError):
+    """``build/`` holds parts of different builds (an interrupted or tampered build): readers refuse it."""
+
+
 class NonConformingError(SergeKGError):
     """The data does not conform to the shapes or a violation query returned rows."""
 

@@ -114,3 +114,13 @@ def test_serve_on_a_busy_port_is_exit_2_with_a_clear_message(mini: Paths) -> Non
         port = busy.getsockname()[1]
         code, _, err = run(mini, "serve", "--port", str(port))
     assert code == 2 and f"127.0.0.1:{port}" in err and "already in use" in err
+
+
+def test_query_too_deep_for_the_engine_exits_2(mini, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """3,000 nested groups segfault Oxigraph's parser: the nesting check refuses the file first."""
+    from conftest import run as run_cli
+    deep = tmp_path / "deep.rq"
+    deep.write_text("#+ summary: too deep\nSELECT * WHERE " + "{" * 3000 + "}" * 3000 + "\n", encoding="utf-8")
+    for engine in ("oxigraph", "rdflib"):
+        code, _, err = run_cli(mini, "query", str(deep), "--engine", engine)
+        assert code == 2 and "nests brackets 3000 deep (line 2)" in err and "Traceback" not in err

@@ -64,7 +64,11 @@ def build_cmd(ctx: click.Context, no_reason: bool, quiet: bool) -> None:
     for stage, secs in result.timings.items():
         click.echo(f"  {stage:<26}{secs:>6.2f}")
     click.echo(f"  {'total':<26}{sum(result.timings.values()):>6.2f}")
-    click.echo(f"\nwrote {len(result.outputs)} files to {paths.build}/")
+    if report.conforms:
+        click.echo(f"\nwrote {len(result.outputs)} files to {paths.build}/ (one generation, see manifest.json)")
+    else:
+        echo_err(f"\nnothing built: wrote only the violation report {result.outputs[0]}; the last build in "
+                 f"{paths.build}/ is unchanged")
     _report_validation(report)
 
 
@@ -244,22 +248,40 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
 @click.option("--max-rows", type=int, default=DEFAULT_MAX_ROWS, show_default=True,
               help="Result cap (rows, or triples for CONSTRUCT), above the size of the whole graph; longer "
               "results are cut, flagged X-Result-Truncated: true, noted on HTML pages and logged.")
-@click.option("--base-url", default=None, help="Public base URL for page links (default: the URL each request came to).")
+@click.option("--base-url", default=None,
+              help="Public base URL for links (default: pages link relative to the site, RDF descriptions "
+              "name https://w3id.org/serge-kg/; never the request's Host).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Query worker processes started at once.")
+@click.option("--max-workers", type=click.IntRange(1, 256), default=12, show_default=True,
+              help="Queries that may run at once (the pool grows to this).")
+@click.option("--queue", type=click.IntRange(0, 10000), default=32, show_default=True,
+              help="Queries that may wait for a worker; more are answered 503 with Retry-After.")
+@click.option("--memory-limit", type=click.IntRange(256, 1 << 20), default=1024, show_default=True,
+              help="Address-space cap of one query worker, in MB.")
+@click.option("--max-query-bytes", type=click.IntRange(1024, 1 << 30), default=64 * 1024, show_default=True,
+              help="Longest query (or POST body) accepted; longer ones get 413.")
 @click.pass_context
 @handle_errors
-def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None,
+              workers: int, max_workers: int, queue: int, memory_limit: int, max_query_bytes: int) -> None:
     """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP.
 
-    A port already in use is exit code 2, with a message saying so.
+    Every query runs in a worker process that is killed at the time limit, capped in memory and
+    replaced if it crashes. A port already in use is exit code 2, with a message saying so.
     """
     import logging
 
     import uvicorn
 
     from serge_kg.web.app import create_app
+    from serge_kg.web.pool import Limits
     from serge_kg.web.serving import bind
     sock = bind(host, port)  # before loading the graph: a busy port fails at once
-    app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows)
+    limits = Limits(timeout=timeout, memory_mb=memory_limit, workers=workers,
+                    max_workers=max(workers, max_workers), queue=queue)
+    app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows, limits=limits,
+                     max_query_bytes=max_query_bytes)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])

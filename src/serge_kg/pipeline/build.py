@@ -20,7 +20,8 @@ from serge_kg.query.engines import run_rdflib
 from serge_kg.query.saved import list_queries
 
 from .convert import convert, new_graph
-from .export import describe_dataset, load_context, serialize, write_atomic
+from .export import describe_dataset, load_context, serialize
+from .generation import check_generation, write_generation, write_violations
 from .reason import infer
 from .records import Dataset, load_dataset
 from .validate import Report, load_shapes, validate_graph
@@ -82,9 +83,10 @@ def derive(graph: Graph, queries_dir: Path) -> int:
 
 def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bool = True,
           progress: Progress | None = None) -> BuildResult:
-    """Run the pipeline; with ``write``, put every export and a report into ``build/``.
+    """Run the pipeline; with ``write``, put every export and a report into ``build/`` as one generation.
 
-    Nothing is written unless every earlier stage succeeded, and each file is written atomically.
+    Nothing is written unless every earlier stage succeeded; data that does not conform writes only
+    ``build/violations.json`` and leaves the last generation as it was.
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -116,7 +118,9 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
         result.report = validate_graph(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries)
         timings["validate"] = time.perf_counter() - t
 
-    if write:
+    if write and result.report is not None and not result.report.conforms:
+        result.outputs = [write_violations(paths.build, _report(result))]
+    elif write:
         t = stage("export")
         result.outputs = write_outputs(result, paths)
         timings["export"] = time.perf_counter() - t
@@ -136,7 +140,12 @@ def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
     if result.dataset.geonames and result.dataset.geonames_source:
         sources.append(result.dataset.geonames_source)  # attributed in VoID as a source of the graph
     blobs["void.ttl"] = serialize("turtle", describe_dataset(result.asserted, result.inferred, sources))
-    report = {
+    blobs["report.json"] = (json.dumps(_report(result), indent=2, sort_keys=True) + "\n").encode()
+    return write_generation(paths.build, blobs)
+
+
+def _report(result: BuildResult) -> dict[str, object]:
+    return {
         "conforms": result.report.conforms if result.report else None,
         "violations": result.report.violations if result.report else [],
         "asserted_triples": len(result.asserted),
@@ -144,13 +153,6 @@ def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
         "records": len(result.dataset.records),
         "classes": result.class_counts(),
     }
-    blobs["report.json"] = (json.dumps(report, indent=2, sort_keys=True) + "\n").encode()
-    written = []
-    for name, data in blobs.items():
-        path = paths.build / name
-        write_atomic(path, data)
-        written.append(path)
-    return written
 
 
 def _newest_input(paths: Paths) -> float:
@@ -160,10 +162,14 @@ def _newest_input(paths: Paths) -> float:
 
 
 def load_graphs(paths: Paths, inferred: bool = False, progress: Progress | None = None) -> tuple[Graph, Graph]:
-    """The asserted (and, if asked, inferred) graphs: from ``build/`` when it is newer than every input,
-    otherwise rebuilt in memory (without writing or validating)."""
+    """The asserted (and, if asked, inferred) graphs: from ``build/`` when its generation is newer than
+    every input, otherwise rebuilt in memory (without writing or validating).
+
+    :raises BuildStateError: if ``build/`` holds files of different generations.
+    """
     asserted_nt, inferred_nt = paths.build / "serge.nt", paths.build / "serge-inferred.nt"
-    if asserted_nt.exists() and inferred_nt.exists() and asserted_nt.stat().st_mtime >= _newest_input(paths):
+    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
+    if manifest is not None and (paths.build / "manifest.json").stat().st_mtime >= _newest_input(paths):
         asserted = new_graph().parse(asserted_nt, format="nt")
         extra = new_graph().parse(inferred_nt, format="nt") if inferred else new_graph()
         return asserted, extra

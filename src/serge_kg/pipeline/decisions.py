@@ -16,6 +16,7 @@ from rdflib import URIRef
 
 from serge_kg.errors import RecordError
 from serge_kg.namespaces import WD
+from serge_kg.strict_yaml import decode, read_bytes
 
 HEADER = ["record_id", "qid", "decision", "how_verified"]
 DECISIONS = ("same", "no", "unsure")
@@ -38,19 +39,20 @@ class Decision:
         return URIRef(WD[self.qid])
 
 
-def read_decisions(path: Path, known_ids: set[str], file: str | None = None) -> tuple[list[Decision], list[RecordError]]:
+def read_decisions(path: Path, known_ids: set[str], file: str | None = None,
+                   root: Path | None = None) -> tuple[list[Decision], list[RecordError]]:
     """Every decision row of ``path`` and every problem found in it (unknown ids, bad QIDs, clashes).
 
     A missing file means no decisions. ``file`` is the name used in messages (default: ``path``).
     """
     name = file or str(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return [], []
     errors: list[RecordError] = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [RecordError(name, None, None, None, f"cannot read: {exc}")]
+    try:  # strictly: a FIFO, a device or a link out of the project is refused, not read
+        text = decode(read_bytes(path, root or path.parent), name)
+    except RecordError as exc:
+        return [], [RecordError(name, exc.line, None, None, exc.problem, exc.allowed)]
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header != HEADER:

@@ -14,6 +14,7 @@ from serge_kg.errors import RecordError
 from serge_kg.isbn import IsbnError, normalize_isbn
 from serge_kg.schema import ROLES
 from serge_kg.sources.text import Source
+from serge_kg.strict_yaml import short
 
 from .record_types import Evidence
 
@@ -30,8 +31,10 @@ class Checker:
 
     def fail(self, rec: dict[str, Any], file: str, fld: str | None, problem: str,
              allowed: str | None = None, line: int | None = None) -> None:
+        top = fld.split(".")[0] if fld else None
         if line is None:
-            line = rec.get("__lines__", {}).get(fld, rec.get("__line__")) if fld else rec.get("__line__")
+            line = rec.get("__lines__", {}).get(top, rec.get("__line__")) if top else rec.get("__line__")
+        file = rec.get("__files__", {}).get(top, file)  # a field an override set: blame overrides.yaml
         self.errors.append(RecordError(file, line, rec.get("id") if isinstance(rec.get("id"), str) else None,
                                        fld, problem, allowed))
 
@@ -50,9 +53,10 @@ class Checker:
             unknown = sorted(set(item) - {"source", "quote", "cite", "__line__", "__lines__"})
             if unknown:
                 self.fail(rec, file, "evidence", f"unknown key(s) {unknown}", "source, quote, cite", line)
-            src = self.sources.get(item.get("source", ""))
+            name = item.get("source")
+            src = self.sources.get(name) if isinstance(name, str) else None
             if src is None:
-                self.fail(rec, file, "evidence.source", f"unknown source '{item.get('source')}'",
+                self.fail(rec, file, "evidence.source", f"unknown source {short(name)}",
                           ", ".join(sorted(self.sources)), line)
                 continue
             quote = item.get("quote")
@@ -65,7 +69,7 @@ class Checker:
                           f"at most {MAX_QUOTE}: quote the clause that states the fact", line)
             pos = src.find(quote)
             if pos < 0:
-                self.fail(rec, file, "evidence.quote", f"quote not found verbatim in source '{src.id}': {quote!r}",
+                self.fail(rec, file, "evidence.quote", f"quote not found verbatim in source '{src.id}': {short(quote)}",
                           f"an exact substring of {src.path.name} (check accents, quotes, spaces)", line)
                 continue
             out.append(Evidence(src.id, quote, self._notes(rec, file, item, src, pos + len(quote), line),
@@ -77,8 +81,9 @@ class Checker:
         if "cite" in item:
             cite = item["cite"]
             cite = [cite] if isinstance(cite, int) else cite
-            if not isinstance(cite, list) or not all(isinstance(n, int) and n in src.notes for n in cite):
-                self.fail(rec, file, "evidence.cite", f"bad citation {item['cite']!r}",
+            if not isinstance(cite, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n in src.notes
+                                                     for n in cite):
+                self.fail(rec, file, "evidence.cite", f"bad citation {short(item['cite'])}",
                           f"a list of note numbers 1-{len(src.notes)} of source '{src.id}', or []", line)
                 return ()
             return tuple(cite)
@@ -92,15 +97,15 @@ class Checker:
         val = rec[key]
         if form == "str":
             if not isinstance(val, str) or not val.strip():
-                self.fail(rec, file, key, f"expected a non-empty string, got {val!r}")
+                self.fail(rec, file, key, f"expected a non-empty string, got {short(val)}")
         elif form == "strs":
             if not isinstance(val, list) or not all(isinstance(v, str) and v for v in val):
-                self.fail(rec, file, key, f"expected a list of strings, got {val!r}")
+                self.fail(rec, file, key, f"expected a list of strings, got {short(val)}")
         elif form == "date":
             try:
                 parse_date(str(val)) if isinstance(val, (str, int)) else parse_date("")
             except DateError as exc:
-                self.fail(rec, file, key, f"impossible or malformed date {val!r}: {exc}", EDTF_HELP)
+                self.fail(rec, file, key, f"impossible or malformed date {short(val)}: {exc}", EDTF_HELP)
         elif form == "isbn":
             try:
                 normalize_isbn(str(val))
@@ -109,7 +114,7 @@ class Checker:
         elif form in ("ref", "refs"):
             vals = val if form == "refs" else [val]
             if not isinstance(vals, list):
-                self.fail(rec, file, key, f"expected a list of record ids, got {val!r}")
+                self.fail(rec, file, key, f"expected a list of record ids, got {short(val)}")
                 return
             for v in vals:
                 self._ref(rec, file, key, v, ids, targets)
@@ -121,12 +126,13 @@ class Checker:
                 if role.startswith("__"):
                     continue
                 if role not in ROLES:
-                    self.fail(rec, file, key, f"unknown role '{role}'", ", ".join(ROLES))
+                    self.fail(rec, file, key, f"unknown role {short(role)}", ", ".join(ROLES))
                 for v in who if isinstance(who, list) else [who]:
                     self._ref(rec, file, f"{key}.{role}", v, ids, targets)
         elif form == "names":
             if not isinstance(val, list) or not all(isinstance(v, dict) and isinstance(v.get("value"), str)
-                                                    for v in val):
+                                                    and v["value"].strip()
+                                                    and isinstance(v.get("lang", ""), str) for v in val):
                 self.fail(rec, file, key, "expected a list of {value, lang}")
         elif form == "claims":
             if not isinstance(val, list) or len(val) < 2:
@@ -142,7 +148,7 @@ class Checker:
     def _ref(self, rec: dict[str, Any], file: str, key: str, v: Any, ids: dict[str, str],
              targets: tuple[str, ...]) -> None:
         if not isinstance(v, str) or v not in ids:
-            self.fail(rec, file, key.split(".")[0], f"unknown reference '{v}'",
+            self.fail(rec, file, key.split(".")[0], f"unknown reference {short(v)}",
                       f"the id of an existing {' or '.join(targets)} record")
         elif ids[v] not in targets:
             self.fail(rec, file, key.split(".")[0], f"'{v}' is a {ids[v]}, not a {' or '.join(targets)}")

@@ -9,19 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from serge_kg.errors import RecordError, RecordErrors
 from serge_kg.schema import ATTRIBUTION_STATUSES, COMMON, FIELDS, KIND_DIRS, REQUIRED, TYPES
-from serge_kg.sources.mia import mia_work_records
+from serge_kg.sources.mia import check_overrides, mia_work_records
 from serge_kg.sources.text import load_sources
+from serge_kg.strict_yaml import short
 
 from .authorities import read_authorities
 from .decisions import read_decisions
 from .geonames import geonames_source, read_places
 from .record_checks import SLUG, Checker, clean
 from .record_types import Dataset, Evidence, Record
-from .yaml_files import read_yaml, rel_path
+from .yaml_files import read_mapping, read_yaml, rel_path
 
 __all__ = ["Dataset", "Evidence", "Record", "load_dataset"]
 
@@ -46,12 +45,16 @@ def load_dataset(data_dir: Path) -> Dataset:
                 errors.append(exc)
     overrides_path = data_dir / "mia" / "overrides.yaml"
     overrides: dict[str, Any] = {}
-    if overrides_path.exists():
-        loaded = yaml.safe_load(overrides_path.read_text(encoding="utf-8")) or {}
-        overrides = loaded if isinstance(loaded, dict) else {}
     merges: list[dict[str, Any]] = []
-    if "mia" in sources:
-        for rec in mia_work_records(sources["mia"].text, overrides, MIA_FILE):
+    try:
+        if overrides_path.exists() or overrides_path.is_symlink():
+            overrides = check_overrides(read_mapping(overrides_path, root), rel_path(overrides_path, root))
+        mia = mia_work_records(sources["mia"].text, overrides, MIA_FILE) if "mia" in sources else []
+    except RecordError as exc:
+        errors.append(exc)
+        mia = []
+    if mia:
+        for rec in mia:
             rec = dict(rec)
             rec["__line__"] = rec.pop("_line", None)
             rec.pop("_file", None)
@@ -67,7 +70,7 @@ def load_dataset(data_dir: Path) -> Dataset:
     for kind, file, rec in raw:
         rid = rec.get("id")
         if not isinstance(rid, str) or not SLUG.match(rid):
-            checker.fail(rec, file, "id", f"missing or malformed id {rid!r}",
+            checker.fail(rec, file, "id", f"missing or malformed id {short(rid)}",
                          "lower-case ASCII letters, digits and single hyphens, e.g. victor-serge")
             continue
         if rid in ids:
@@ -93,18 +96,18 @@ def load_dataset(data_dir: Path) -> Dataset:
             if not key.startswith("__") and key not in allowed:
                 checker.fail(rec, file, key, f"unknown field '{key}' for a {kind}", ", ".join(sorted(allowed)))
         rtype = rec.get("type")
-        if rtype not in TYPES[kind]:
-            checker.fail(rec, file, "type", f"type {rtype!r} is not allowed for a {kind}", ", ".join(TYPES[kind]))
-        if kind != "relation" and not isinstance(rec.get("label"), str):
+        if not isinstance(rtype, str) or rtype not in TYPES[kind]:
+            checker.fail(rec, file, "type", f"type {short(rtype)} is not allowed for a {kind}", ", ".join(TYPES[kind]))
+        if kind != "relation" and "label" not in rec:
             checker.fail(rec, file, "label", "missing label", "an English preferred label")
         for req in REQUIRED.get(kind, ()):
             if req not in rec:
                 checker.fail(rec, file, req, f"missing required field '{req}'")
         if kind == "work" and rec.get("attribution_status") not in (None, *ATTRIBUTION_STATUSES):
-            checker.fail(rec, file, "attribution_status", f"unknown status {rec['attribution_status']!r}",
+            checker.fail(rec, file, "attribution_status", f"unknown status {short(rec['attribution_status'])}",
                          ", ".join(ATTRIBUTION_STATUSES))
-        for key, (form, targets) in allowed.items():
-            if key in rec and key not in COMMON:
+        for key, (form, targets) in allowed.items():  # every field, the common ones too (alt_labels ...)
+            if key in rec and key not in ("id", "type", "evidence"):
                 checker.value(rec, file, key, form, ids, targets)
         # a disagreement's evidence lives in its claims, one list per claim
         evidence = [] if kind == "disagreement" and "evidence" not in rec else checker.evidence(rec, file)
@@ -118,7 +121,7 @@ def load_dataset(data_dir: Path) -> Dataset:
                 {**clean(c), "evidence": c.get("_evidence", [])} for c in rec.get("claims", []) if isinstance(c, dict)]
     errors += checker.errors
     decisions, decision_errors = read_decisions(data_dir / "wikidata" / "decisions.csv", set(ids),
-                                                "data/wikidata/decisions.csv")
+                                                "data/wikidata/decisions.csv", root)
     errors += decision_errors
     geo_source = geonames_source(data_dir / "sources")
     places, place_errors = read_places(data_dir / "geonames" / "places.csv", records, "data/geonames/places.csv",

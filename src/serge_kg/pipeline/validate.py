@@ -74,6 +74,9 @@ def check_violations(graph: Graph, queries_dir: Path) -> tuple[int, list[str]]:
     """Run every ``queries/checks/*-violation.rq``; each row becomes a line."""
     lines: list[str] = []
     checks = [q for q in list_queries(queries_dir, "checks") if q.name.endswith("-violation")]
+    if not checks:  # without them "conforms" would be a claim nobody checked
+        raise ShapeLoadError(f"{queries_dir / 'checks'}: no check queries (*-violation.rq); the build needs "
+                             "them to validate the data (restore queries/checks/ from the repository)")
     for q in checks:
         res = run_rdflib(q, graph, {})
         for row in res.rows:

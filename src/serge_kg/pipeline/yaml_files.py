@@ -1,58 +1,56 @@
-"""Read the curated YAML files of ``data/``, keeping the line of every record and of each of its keys."""
+"""Read the curated YAML files of ``data/`` strictly (see :mod:`serge_kg.strict_yaml`), keeping the line
+of every record and of each of its keys."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from serge_kg.errors import RecordError
+from serge_kg.strict_yaml import load_yaml, rel_path
 
-
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that remembers the line of every mapping and of each of its keys."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def rel_path(path: Path, root: Path) -> str:
-    """``path`` relative to the project ``root`` where it lies inside it, as errors name files."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+__all__ = ["read_mapping", "read_yaml", "rel_path"]
 
 
 def read_yaml(path: Path, root: Path) -> list[dict[str, Any]]:
     """The records of one YAML file, each mapping with ``__line__`` and ``__lines__`` (per key).
 
-    :raises RecordError: if the file cannot be read, is malformed YAML or is not a list of mappings.
+    :raises RecordError: if the file cannot be read, is malformed or refused YAML, or is not a list of
+        mappings.
     """
-    name = rel_path(path, root)
-    try:
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        # the context mark is where the broken construct starts (an unclosed quote, say): report it
-        start, where = exc.context_mark, exc.problem_mark
-        line = (start or where).line + 1 if (start or where) else None
-        detail = f"{exc.context} (line {start.line + 1}): " if exc.context and start else ""
-        detail += f"{exc.problem}" + (f" (line {where.line + 1}, column {where.column + 1})" if where else "")
-        raise RecordError(name, line, None, None, f"malformed YAML: {detail}",
-                          "a YAML list of mappings, see data/README.md") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecordError(name, None, None, None, f"cannot read file: {exc}") from exc
+    loaded = load_yaml(path, root)
     if loaded is None:
         return []
-    if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
-        raise RecordError(name, 1, None, None, "the file must hold a list of records",
+    name = rel_path(path, root)
+    if not isinstance(loaded, list):
+        raise RecordError(name, 1, None, None, f"the file must hold a list of records, not a {type(loaded).__name__}",
                           "a YAML list whose items are mappings with id, type, label, evidence")
+    for i, item in enumerate(loaded):
+        if not isinstance(item, dict):
+            line = _line_of_item(loaded, i)
+            raise RecordError(name, line, None, None, f"item {i + 1} of the list is a {type(item).__name__}, "
+                              "not a record", "a mapping with id, type, label, evidence")
+    return loaded
+
+
+def _line_of_item(items: list[Any], i: int) -> int | None:
+    """The best line for a list item that is not a mapping: just after the previous record."""
+    for prev in reversed(items[:i]):
+        if isinstance(prev, dict):
+            return int(prev.get("__line__", 1))
+    return 1
+
+
+def read_mapping(path: Path, root: Path) -> dict[str, Any]:
+    """A YAML file that holds one mapping (``data/mia/overrides.yaml``); empty if the file is empty.
+
+    :raises RecordError: if it is not a mapping.
+    """
+    loaded = load_yaml(path, root)
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise RecordError(rel_path(path, root), 1, None, None,
+                          f"the file must hold a mapping of record ids, not a {type(loaded).__name__}",
+                          "record id: {field: value, ...} for each corrected record")
     return loaded

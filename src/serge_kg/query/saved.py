@@ -35,6 +35,8 @@ from rdflib.term import Node
 from serge_kg.errors import QueryFileError, QueryParameterError
 from serge_kg.namespaces import ID, PREFIXES
 
+from .lexer import TooDeep, check_depth
+
 ENGINES = ("oxigraph", "rdflib")
 PARAM_TYPES = ("iri", "string", "date", "integer")
 
@@ -98,6 +100,10 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise QueryFileError(f"{path}: cannot read query: {exc}") from exc
+    try:
+        check_depth(text)
+    except TooDeep as exc:  # Oxigraph's parser would overflow its stack and take the process with it
+        raise QueryFileError(f"{path}: {exc}") from None
     header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:]
                        for line in text.splitlines() if line.startswith("#+"))
     try:
@@ -166,6 +172,9 @@ def coerce_param(param: Param, value: str) -> Node:
             return URIRef(value)
         prefix, sep, local = value.partition(":")
         if sep and prefix in PREFIXES:
+            if not re.fullmatch(r"[^\s<>\"{}|\\^`%]*", local):
+                raise QueryParameterError(f"parameter '{param.name}': '{value[:200]}' is not a usable prefixed name "
+                                          "(no spaces, percent signs, <>\"{}|\\^` in the local part)")
             return URIRef(PREFIXES[prefix] + local)
         if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9-]+)?", value):
             return URIRef(ID[value]) if "/" in value else Literal(value)  # bare id: resolved later

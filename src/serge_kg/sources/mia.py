@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from serge_kg.errors import RecordError
 from serge_kg.namespaces import slugify
+from serge_kg.schema import COMMON, FIELDS
+from serge_kg.strict_yaml import load_yaml, short
 
 from .mia_index import MiaEntry, parse_mia_index
 
@@ -25,6 +25,7 @@ SOURCE_PATH = "data/sources/001_9d9736ec8a788fa9.txt"
 OVERRIDES_PATH = "data/mia/overrides.yaml"
 MAX_ID_LENGTH = 70
 _RESERVED = frozenset({"id", "_file", "_line", "_merge", "_mia_id"})
+_FIELDS = frozenset({*COMMON, *FIELDS["work"], "same_as"}) - {"id"}
 
 
 def _ids(entries: list[MiaEntry]) -> dict[int, str]:
@@ -44,25 +45,59 @@ def _ids(entries: list[MiaEntry]) -> dict[int, str]:
 
 
 def load_overrides(path: str | Path = OVERRIDES_PATH) -> dict[str, dict[str, Any]]:
-    """The curated overrides file as a mapping of MIA record id to the fields it sets."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise RecordError(str(path), None, None, None, "must map record ids to mappings of fields")
+    """The curated overrides file as a mapping of MIA record id to the fields it sets (strictly read).
+
+    :raises RecordError: if it is not such a mapping.
+    """
+    path = Path(path)
+    data = load_yaml(path, path.resolve().parent) or {}
+    return check_overrides(data, str(path))
+
+
+def check_overrides(data: Any, file: str = OVERRIDES_PATH) -> dict[str, dict[str, Any]]:
+    """``data`` if it has the shape of ``overrides.yaml``: record id -> mapping of fields.
+
+    :raises RecordError: naming the line of the first entry of another shape.
+    """
+    if not isinstance(data, dict):
+        raise RecordError(file, 1, None, None, f"must be a mapping of record ids, not a {type(data).__name__}",
+                          "mia-record-id: {field: value, ...}")
+    lines = data.get("__lines__", {})
+    for key, value in data.items():
+        if key.startswith("__"):
+            continue
+        if not isinstance(value, dict):
+            raise RecordError(file, lines.get(key), key, None, f"maps to {short(value)}, not to a mapping of fields",
+                              "mia-record-id: {field: value, ...}")
     return data
 
 
 def _apply(record: dict[str, Any], override: Mapping[str, Any], text: str) -> None:
+    lines = override.get("__lines__", {})
     for field, value in override.items():
+        if field.startswith("__"):
+            continue
+        line = lines.get(field, override.get("__line__"))
+
+        def fail(problem: str, allowed: str | None = None) -> RecordError:
+            return RecordError(OVERRIDES_PATH, line, record["id"], field, problem, allowed)
         if field in _RESERVED:
-            raise RecordError(OVERRIDES_PATH, None, record["id"], field, "may not be overridden")
+            raise fail("may not be overridden")
+        if field not in _FIELDS:
+            raise fail(f"unknown field {short(field)} for a work", ", ".join(sorted(_FIELDS)))
+        record.setdefault("__files__", {})[field] = OVERRIDES_PATH
+        record.setdefault("__lines__", {})[field] = line
         if field == "same_as":
+            if not isinstance(value, str):
+                raise fail(f"expected a record id, got {short(value)}", "the id of a curated work in data/works/")
             record.update(_mia_id=record["id"], id=value, _merge=True)
         elif field == "evidence":
+            if not isinstance(value, list):
+                raise fail(f"expected a list of quotes, got {short(value)}", "a list of {quote[, cite]}")
             for ev in value:
                 quote = ev.get("quote", "") if isinstance(ev, Mapping) else ""
-                if not quote or "\n" in quote or quote not in text:
-                    raise RecordError(OVERRIDES_PATH, None, record["id"], field,
-                                      f"quote not found verbatim on one line of the MIA source: {quote!r}")
+                if not isinstance(quote, str) or not quote or "\n" in quote or quote not in text:
+                    raise fail(f"quote not found verbatim on one line of the MIA source: {short(quote)}")
                 record["evidence"].append({"source": "mia", **copy.deepcopy(ev)})
         else:
             record[field] = copy.deepcopy(value)
@@ -78,7 +113,8 @@ def mia_work_records(text: str, overrides: Mapping[str, Mapping[str, Any]] | Non
     """
     entries = parse_mia_index(text)
     ids = _ids(entries)
-    pending = dict(overrides or {})
+    pending = {k: v for k, v in (overrides or {}).items() if not k.startswith("__")}
+    lines = (overrides or {}).get("__lines__", {})
     final = {line: str((pending.get(mia_id) or {}).get("same_as", mia_id)) for line, mia_id in ids.items()}
     records: list[dict[str, Any]] = []
     for e in entries:
@@ -97,6 +133,7 @@ def mia_work_records(text: str, overrides: Mapping[str, Mapping[str, Any]] | Non
         _apply(record, pending.pop(ids[e.line], {}), text)
         records.append(record)
     if pending:
-        raise RecordError(OVERRIDES_PATH, None, ", ".join(sorted(pending)), None,
+        first = min(pending, key=lambda k: lines.get(k, 0))
+        raise RecordError(OVERRIDES_PATH, lines.get(first), ", ".join(sorted(pending)), None,
                           "override for an id the MIA importer does not produce")
     return records

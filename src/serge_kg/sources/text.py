@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
+from typing import Any
 
-from serge_kg.errors import SourceError
+from serge_kg.errors import RecordError, SourceError
+from serge_kg.strict_yaml import decode, load_yaml, read_bytes, rel_path, short
 
 MARKER = re.compile(r"\[ (\d+) \]")
 _BODY_START = "From Wikipedia, the free encyclopedia"
@@ -87,33 +88,72 @@ class Source:
         return int(m.group(1)) if m else None
 
 
+SOURCE_FIELDS = ("id", "file", "sha256", "title", "revision_url", "licence", "attribution")
+"""Fields every entry of ``sources.yaml`` must give (as non-empty text)."""
+LINK_DATA_FIELDS = ("id", "title", "revision_url", "licence", "attribution")
+"""Fields of a ``kind: link-data`` entry (reference data such as GeoNames: no file, nothing quoted)."""
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
+
+
+def _entries(index: Path, root: Path) -> list[dict[str, Any]]:
+    """The entries of ``sources.yaml``, each checked for its shape."""
+    name = rel_path(index, root)
+    if not index.exists() and not index.is_symlink():
+        raise SourceError(f"{name}: the source list is missing")
+    entries = load_yaml(index, root)
+    if not isinstance(entries, list) or not entries:
+        raise RecordError(name, 1, None, None, "must be a non-empty list of sources",
+                          "a YAML list of {" + ", ".join(SOURCE_FIELDS) + ", ...}")
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise RecordError(name, None, None, None, f"entry {i + 1} is {short(entry)}, not a mapping",
+                              "{" + ", ".join(SOURCE_FIELDS) + ", ...}")
+        lines = entry.get("__lines__", {})
+        sid = entry.get("id") if isinstance(entry.get("id"), str) else None
+        required = LINK_DATA_FIELDS if entry.get("kind") == LINK_DATA else SOURCE_FIELDS
+        for key in required:
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise RecordError(name, lines.get(key, entry.get("__line__")), sid, key,
+                                  f"missing or not text: {short(entry.get(key))}", "a non-empty string")
+        for key, value in entry.items():
+            if not key.startswith("__") and (not isinstance(value, str | int | float) or isinstance(value, bool)):
+                raise RecordError(name, lines.get(key, entry.get("__line__")), sid, key,
+                                  f"expected text, got {short(value)}", "a string")
+        if entry.get("kind") != LINK_DATA and ("/" in entry["file"] or "\\" in entry["file"]
+                                               or entry["file"].startswith(".")):
+            raise RecordError(name, lines.get("file"), sid, "file", f"{short(entry['file'])} is not a file name",
+                              "the name of a file beside sources.yaml")
+        if entry["id"] in seen:
+            raise RecordError(name, entry.get("__line__"), sid, "id", "duplicate source id", "unique ids")
+        seen.add(entry["id"])
+    return entries
+
+
 def load_sources(directory: Path) -> dict[str, Source]:
-    """Load ``sources.yaml`` and every source text, checking each file's SHA-256.
+    """Load ``sources.yaml`` (strictly, its shape checked) and every source text, checking each SHA-256.
 
     Entries of kind ``link-data`` (reference data such as GeoNames) are not source texts and are skipped.
 
     :raises SourceError: if a file is missing or differs from the recorded checksum.
+    :raises RecordError: if ``sources.yaml`` is malformed (file, line, field).
     """
     index = directory / "sources.yaml"
-    try:
-        entries = yaml.safe_load(index.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SourceError(f"{index}: cannot read the source list: {exc}") from exc
+    root = directory.parent.parent
     sources: dict[str, Source] = {}
-    for entry in entries:
+    for entry in _entries(index, root):
         if entry.get("kind") == LINK_DATA:
             continue  # reference data (GeoNames), attributed here but quoted nowhere
         path = directory / entry["file"]
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"{path}: source text missing ({exc}); copy it byte-for-byte from shared/seeds/") from exc
+        if not path.exists() and not path.is_symlink():
+            raise SourceError(f"{path}: source text missing; copy it byte-for-byte from shared/seeds/")
+        data = read_bytes(path, root, MAX_SOURCE_BYTES)
         digest = hashlib.sha256(data).hexdigest()
-        if entry.get("sha256") and digest != entry["sha256"]:
-            raise SourceError(f"{path}: SHA-256 {digest} differs from sources.yaml ({entry['sha256']}); "
+        if digest != entry["sha256"]:
+            raise SourceError(f"{path}: SHA-256 {digest} differs from sources.yaml ({short(entry['sha256'])}); "
                               "the sources must stay byte-for-byte as retrieved")
-        sources[entry["id"]] = Source(entry["id"], path, {k: str(v) for k, v in entry.items()},
-                                      data.decode("utf-8"))
+        meta = {k: str(v) for k, v in entry.items() if not k.startswith("__")}
+        sources[entry["id"]] = Source(entry["id"], path, meta, decode(data, rel_path(path, root)))
     return sources
 
 

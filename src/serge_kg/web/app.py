@@ -11,14 +11,22 @@ The dataset: the store's default graph holds the asserted AND the inferred tripl
 graphs ``<https://w3id.org/serge-kg/graph/asserted>`` and ``.../graph/inferred``. Queries may use the
 project prefixes (``sk:``, ``skid:``, ``wdt:`` ...) without declaring them.
 
-Guards: SPARQL Update (query text, ``update=`` field or ``application/sparql-update`` body) is refused
-with 403; ``SERVICE`` and ``FROM``/``FROM NAMED``/``default-graph-uri``/``named-graph-uri`` naming an
-IRI outside ``service_allow_list`` (our two graphs are always allowed) are refused with 403. A query
-running longer than ``timeout`` seconds answers 503 (a streaming query is stopped at its next row; an
-aggregate that Oxigraph computes in one step finishes in the background). A result longer than
-``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE; by default more than the whole graph) is cut to its
+Guards (:mod:`serge_kg.web.guard`, decided on the grammar's token stream): a query or body over
+``max_query_bytes`` answers 413; brackets nested deeper than 64 answer 400; SPARQL Update (query text,
+``update=`` field or ``application/sparql-update`` body) answers 403; ``SERVICE`` answers 403 whatever
+it names (the endpoint makes no outbound request, and its workers have no network where the kernel
+allows it); ``FROM``/``FROM NAMED``/``default-graph-uri``/``named-graph-uri`` naming a graph other
+than our two answer 403. Queries run in worker processes (:mod:`serge_kg.web.pool`): a query running
+longer than ``timeout`` seconds is killed with its worker and answers 503; a worker that crashes or
+hits its memory cap answers 500/503 for that request and is replaced; a full queue answers 503 with
+``Retry-After``. A result longer than ``max_rows`` rows (triples, for CONSTRUCT/DESCRIBE) is cut to its
 first ``max_rows`` and answered 200 with the headers ``X-Result-Truncated: true`` and
-``X-Result-Limit: <max_rows>``, noted on HTML pages and logged (logger ``serge_kg.web.app``).
+``X-Result-Limit: <max_rows>``, noted on HTML pages and logged (logger ``serge_kg.web.app``);
+by default ``max_rows`` is more than the whole graph.
+
+Links: pages link relative to the site (``/id/...``) unless ``base_url`` is given; descriptions in
+RDF (service description, VoID) name ``base_url`` or the canonical ``https://w3id.org/serge-kg/``.
+The ``Host`` header is never copied into a link.
 
 The research interface (:mod:`serge_kg.web.render`): ``/people``, ``/organizations``, ``/places``,
 ``/works``, ``/events``, ``/disagreements`` (``?sort=name|date``, ``?type=<class>``), ``/search?q=`` and
@@ -28,16 +36,17 @@ The research interface (:mod:`serge_kg.web.render`): ``/people``, ``/organizatio
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
-import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from importlib.resources import files
 from typing import Any
 
 import anyio
 import anyio.to_thread
+from anyio import CapacityLimiter
 from rdflib import URIRef
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -51,7 +60,7 @@ from serge_kg.errors import QueryFileError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS
-from serge_kg.pipeline.export import ASSERTED_GRAPH, DUMP_CONTENTS, DUMPS, FORMATS, INFERRED_GRAPH
+from serge_kg.pipeline.export import DUMP_CONTENTS, DUMPS, FORMATS
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 from serge_kg.sources.text import load_sources
@@ -68,11 +77,12 @@ from .engine import (
     RESULT_TYPES,
     TURTLE,
     Engine,
+    Job,
     Outcome,
-    encode,
     rdf_bytes,
 )
-from .guard import QueryRefused, check_query
+from .guard import MAX_QUERY_BYTES, QueryRefused
+from .pool import Limits
 from .protocol import negotiate, read_request, service_description
 from .render import LIST_BY_NAME, SORTS, Pages
 from .serving import DEFAULT_MAX_ROWS
@@ -84,11 +94,37 @@ HTML_PAGE = "text/html; charset=utf-8"
 MAX_CACHED_PAGES = 20_000  # more than every page of the graph; beyond it pages are drawn per request
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, read no further than ``limit`` bytes.
+
+    :raises QueryRefused: 413 if it is longer.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit():
+        if int(declared) > limit:
+            raise QueryRefused(413, f"the body is {declared} bytes long; this endpoint accepts at most {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise QueryRefused(413, f"the body is longer than {limit} bytes, the most this endpoint accepts")
+    return bytes(body)
+
+
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = DEFAULT_MAX_ROWS,
-               service_allow_list: tuple[str, ...] = ()) -> Starlette:
-    """The web application serving the graph of ``paths`` (loaded now, once)."""
-    engine = Engine(paths, max_rows)
-    allow = frozenset(service_allow_list) | {str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
+               limits: Limits | None = None, max_query_bytes: int = MAX_QUERY_BYTES,
+               extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = ()) -> Starlette:
+    """The web application serving the graph of ``paths`` (loaded now, once; its workers started).
+
+    ``limits`` (workers, memory, queue) default to :class:`~serge_kg.web.pool.Limits` with ``timeout``.
+    Call ``app.state.engine.close()`` to stop the workers when the app is not run with a lifespan.
+    """
+    limits = limits or Limits(timeout=timeout)
+    engine = Engine(paths, max_rows, limits, max_query_bytes, extra_graphs, extra_allow)
+    allow = engine.allow
+    limiter: list[CapacityLimiter] = []  # made in the event loop, on first use
+    public = (base_url or "").rstrip("/")  # "" = links relative to the site
+    canonical = public or BASE.rstrip("/")  # RDF descriptions need absolute IRIs
     sources = load_sources(paths.data / "sources")
     site = Pages(engine.asserted, engine.ontology, sources, list_queries(paths.queries))
     rendered: dict[tuple[str, str], bytes] = {}  # the graph does not change while serving: draw each page once
@@ -103,7 +139,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             rendered[key] = body
 
     def base_of(request: Request) -> str:
-        return (base_url or str(request.base_url)).rstrip("/")
+        return public
 
     def wanted(request: Request, offers: dict[str, str], default: str) -> str:
         fmt = request.query_params.get("format")
@@ -116,35 +152,30 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         results_media = wanted(request, RESULT_TYPES | (offers or {}), JSON)
         rdf_media = wanted(request, RDF_TYPES | (offers or {}), TURTLE)
         base = base_of(request)
-        cancel = threading.Event()
-
-        def work() -> tuple[Outcome, str, bytes]:  # one trip to a worker thread: guard, run, encode
-            if guard:
-                check_query(text, allow)
-            outcome = engine.execute(text, cancel, **graphs)
-            media = rdf_media if outcome.kind == "triples" else results_media
-            if media == HTML:
-                page = html(outcome) if html else pages.results_html(outcome, engine.labels, base, title,
-                                                                     list(sources.values()))
-                return outcome, "text/html; charset=utf-8", page
-            return outcome, media, encode(outcome, media)
-
-        try:
-            with anyio.fail_after(timeout):
-                outcome, media, body = await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
-        except TimeoutError:
-            cancel.set()
-            raise QueryRefused(503, f"the query ran longer than the time limit of {timeout:g} s and was "
-                                    "stopped; narrow it down or add a LIMIT") from None
-        headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if outcome.truncated else None
-        if outcome.truncated:
+        if guard:
+            engine.guard.check(text)
+        else:  # a saved query with bound values: trusted, but still never deeper than the parser can take
+            engine.guard.check_depth(text)
+        job = Job(text, tuple(graphs.get("default_graph") or ()), tuple(graphs.get("named_graphs") or ()),
+                  results_media, rdf_media, max_rows, graphs.get("base_iri"))
+        if not limiter:
+            limiter.append(CapacityLimiter(limits.max_workers + limits.queue + 1))
+        reply = await anyio.to_thread.run_sync(engine.execute, job, limiter=limiter[0])
+        body, media = reply.body, reply.media
+        if reply.outcome is not None:
+            body = html(reply.outcome) if html else pages.results_html(reply.outcome, engine.labels, base, title,
+                                                                       list(sources.values()))
+            media = HTML_PAGE
+        headers = {"X-Result-Truncated": "true", "X-Result-Limit": str(max_rows)} if reply.truncated else None
+        if reply.truncated:
             log.warning("result cut at %d rows (max_rows) for: %s", max_rows, " ".join(text.split())[:300])
         return Response(body, media_type=media, headers=headers)
 
     async def sparql(request: Request) -> Response:
+        body = await read_body(request, max_query_bytes * 3 + 1024) if request.method == "POST" else b""
         asked = read_request(request.method, request.scope.get("query_string", b""),
-                             request.headers.get("content-type"), await request.body())
-        endpoint = f"{base_of(request)}/sparql"
+                             request.headers.get("content-type"), body)
+        endpoint = f"{canonical}/sparql"
         if not asked.query:
             media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT, RDFXML: RDFXML}, TURTLE)
             return Response(rdf_bytes(service_description(endpoint, len(engine.asserted) +
@@ -154,7 +185,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             if iri not in allow:
                 raise QueryRefused(403, f"default-graph-uri / named-graph-uri <{iri}> is not allowed: only "
                                         f"the local graphs {sorted(allow)} may be named")
-        # relative IRIs in the query resolve against the endpoint's URL, as on Oxigraph's own server
+        # relative IRIs resolve against the endpoint's public URL (as Oxigraph's server does with its own);
+        # that is --base-url or the canonical one, never the Host header
         return await run(request, asked.query, guard=True, default_graph=asked.default_graphs,
                          named_graphs=asked.named_graphs, base_iri=endpoint)
 
@@ -245,7 +277,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
             if as_html:
                 return not_found(request, f"There is no saved query “{name}”.", "queries/" + name)
             raise QueryRefused(404, str(exc)) from exc
-        except QueryParameterError as exc:
+        except (QueryParameterError, ValueError) as exc:  # ValueError: a term Oxigraph will not build
             if as_html:
                 return Response(site.query(links, q, values, error=str(exc)), status_code=400, media_type=HTML_PAGE)
             raise QueryRefused(400, str(exc)) from exc
@@ -262,7 +294,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
 
     async def void(request: Request) -> Response:
         media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT}, TURTLE)
-        body = await anyio.to_thread.run_sync(engine.void, base_of(request), media)
+        body = await anyio.to_thread.run_sync(engine.void, canonical, media)
         return Response(body, media_type=media)
 
     def dump_file(name: str, base: str) -> tuple[bytes, str]:
@@ -305,7 +337,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
 
     async def refused(request: Request, exc: Exception) -> Response:
         status = exc.status if isinstance(exc, QueryRefused) else 400
-        return PlainTextResponse(f"{exc}\n", status_code=status)
+        headers = exc.headers if isinstance(exc, QueryRefused) else None
+        return PlainTextResponse(f"{exc}\n", status_code=status, headers=headers)
 
     routes = [Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/id/{rest:path}", entity), Route("/queries", queries), Route("/queries/{name}", saved_query),
@@ -316,4 +349,14 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
               Mount("/static", StaticFiles(directory=str(files("serge_kg.web") / "static")), name="static")]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])
-    return Starlette(routes=routes, middleware=[cors], exception_handlers={SergeKGError: refused})
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            engine.close()
+
+    app = Starlette(routes=routes, middleware=[cors], exception_handlers={SergeKGError: refused},
+                    lifespan=lifespan)
+    app.state.engine = engine
+    return app

@@ -1,110 +1,90 @@
-"""The endpoint's loaded graph and the protocol's media types: running a query and encoding its answer.
+"""The endpoint's loaded graph: rdflib graphs for pages, a pool of query workers, bounded caches.
 
-:class:`Engine` holds an Oxigraph store (asserted and inferred triples in the default graph and as two
-named graphs) for queries and the rdflib graphs for pages; :func:`encode` writes an outcome in a SPARQL
-results format or an RDF format.
+:class:`Engine` holds the rdflib graphs (pages, dumps) and a :class:`~serge_kg.web.pool.WorkerPool`
+whose workers each hold an Oxigraph store (asserted and inferred triples in the default graph and as
+two named graphs); :func:`encode` writes an outcome in a SPARQL results format or an RDF format.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from serge_kg.errors import SergeKGError
-from serge_kg.namespaces import PREFIXES
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS, load_graphs, load_ontology
 from serge_kg.pipeline.export import ASSERTED_GRAPH, INFERRED_GRAPH, describe_dataset, load_context, serialize
 
 from . import pages
-from .guard import QueryRefused
-from .protocol import encode_results
+from .guard import Guard, QueryRefused
+from .pool import Limits, WorkerPool
+from .worker import CSV, HTML, JSON, JSONLD, NT, RDFXML, TSV, TURTLE, XML, Job, Outcome, Reply, encode
 
-JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
-CSV, TSV = "text/csv", "text/tab-separated-values"
-TURTLE, JSONLD, NT, HTML = "text/turtle", "application/ld+json", "application/n-triples", "text/html"
-RDFXML = "application/rdf+xml"
+__all__ = ["CSV", "HTML", "JSON", "JSONLD", "NT", "RDFXML", "TSV", "TURTLE", "XML", "Engine", "Job", "Outcome", "Reply",
+           "QueryRefused", "encode", "rdf_bytes"]
+
 RESULT_TYPES = {JSON: JSON, "application/json": JSON, XML: XML, CSV: CSV, TSV: TSV}
 RDF_TYPES = {TURTLE: TURTLE, "application/x-turtle": TURTLE, JSONLD: JSONLD, "application/json": JSONLD, NT: NT,
              RDFXML: RDFXML, "application/xml": RDFXML}
-OX_RDF = {TURTLE: ox.RdfFormat.TURTLE, JSONLD: ox.RdfFormat.JSON_LD, NT: ox.RdfFormat.N_TRIPLES,
-          RDFXML: ox.RdfFormat.RDF_XML}
 FORMAT_ALIASES = {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV, "ttl": TURTLE, "turtle": TURTLE,
                   "jsonld": JSONLD, "json-ld": JSONLD, "nt": NT, "ntriples": NT, "html": HTML, "rdf": RDFXML,
                   "rdfxml": RDFXML}
-
-
-class _Cancelled(Exception):
-    """The caller gave up on a query (time limit); the worker stops at its next row."""
-
-
-@dataclass
-class Outcome:
-    """What a query produced: a boolean, solutions (with their variables) or triples."""
-
-    kind: str  # "boolean" | "solutions" | "triples"
-    variables: list[str]
-    rows: list[Any]
-    boolean: bool = False
-    truncated: bool = False
+CACHE_SIZE = 32
 
 
 class Engine:
-    """The loaded graph: an Oxigraph store for queries, rdflib graphs for pages, cached exports."""
+    """The loaded graph: rdflib graphs for pages, query workers, a bounded cache of serialisations."""
 
-    def __init__(self, paths: Paths, max_rows: int) -> None:
+    def __init__(self, paths: Paths, max_rows: int, limits: Limits | None = None, max_query_bytes: int = 0,
+                 extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = ()) -> None:
+        """Load the build of ``paths`` and start the query workers.
+
+        ``extra_graphs`` (IRI -> N-Triples) are served as named graphs only, beside ours, and may be named
+        by FROM / FROM NAMED / the dataset parameters, as may the IRIs of ``extra_allow`` (empty graphs):
+        the W3C protocol tests use them for their own data.
+        """
         self.paths, self.max_rows = paths, max_rows
         self.asserted, self.inferred = load_graphs(paths, inferred=True)
         self.ontology = load_ontology(paths)
         self.context = load_context(paths.context)
-        self.store = ox.Store()
+        data, graphs = b"", []
         for graph, name in ((self.asserted, ASSERTED_GRAPH), (self.inferred, INFERRED_GRAPH)):
             nt = graph.serialize(format="nt", encoding="utf-8")
-            self.store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-            self.store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+            graphs.append((str(name), len(data), len(data) + len(nt), True))
+            data += nt
+        for iri, nt in (extra_graphs or {}).items():
+            graphs.append((iri, len(data), len(data) + len(nt), False))
+            data += nt
+        self.allow = frozenset({str(ASSERTED_GRAPH), str(INFERRED_GRAPH), *(extra_graphs or {}), *extra_allow})
+        self.guard = Guard(self.allow, **({"max_bytes": max_query_bytes} if max_query_bytes else {}))
+        self.pool = WorkerPool(data, graphs, limits)
         self.labels = pages.label_index(self.asserted, self.ontology)
-        self._cache: dict[str, bytes] = {}
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def execute(self, text: str, cancel: threading.Event, default_graph: list[str] | None = None,
-                named_graphs: list[str] | None = None, base_iri: str | None = None) -> Outcome:
-        """Run a query on the store, keeping at most ``max_rows`` rows.
+    def execute(self, job: Job) -> Reply:
+        """Run a query in a worker (blocking: call it from a thread).
 
-        :raises QueryRefused: 400 if the query does not parse or cannot be evaluated.
+        :raises QueryRefused: 400 if it does not parse or cannot be evaluated, 503/500 (see the pool).
         """
-        try:
-            res = self.store.query(
-                text, prefixes=PREFIXES, base_iri=base_iri,
-                default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph else None,
-                named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None)
-            if isinstance(res, ox.QueryBoolean):
-                return Outcome("boolean", [], [], boolean=bool(res))
-            solutions = isinstance(res, ox.QuerySolutions)
-            variables = [v.value for v in res.variables] if solutions else []
-            rows: list[Any] = []
-            truncated = False
-            for i, row in enumerate(res):
-                if i >= self.max_rows:
-                    truncated = True
-                    break
-                if not i % 256 and cancel.is_set():
-                    raise _Cancelled
-                rows.append(tuple(row) if solutions else row)
-        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
-            raise QueryRefused(400, f"query failed: {exc}") from exc
-        return Outcome("solutions" if solutions else "triples", variables, rows, truncated=truncated)
+        return self.pool.run(job)
 
     def cached(self, key: str, make: Callable[[], bytes]) -> bytes:
-        """A serialisation made once and kept (dumps, VoID)."""
+        """A serialisation made once and kept (dumps, VoID), at most :data:`CACHE_SIZE` of them."""
         with self._lock:
-            if key not in self._cache:
-                self._cache[key] = make()
-            return self._cache[key]
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        data = make()
+        with self._lock:
+            self._cache[key] = data
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return data
 
     def dump(self, name: str) -> bytes:
         """One file of ``build/`` (see :data:`serge_kg.pipeline.OUTPUTS`), made from the loaded graphs."""
@@ -115,7 +95,7 @@ class Engine:
                                                    self.context))
 
     def void(self, base: str, media: str) -> bytes:
-        """The VoID/DCAT description, with dump links under ``base``."""
+        """The VoID/DCAT description, with dump links under ``base`` (the configured public base)."""
         def make() -> bytes:
             from serge_kg.sources.text import load_sources
             try:
@@ -126,6 +106,10 @@ class Engine:
             return rdf_bytes(graph, media, self.context)
         return self.cached(f"void {base} {media}", make)
 
+    def close(self) -> None:
+        """Stop the query workers."""
+        self.pool.close()
+
 
 def rdf_bytes(graph: Graph, media: str, context: dict[str, Any]) -> bytes:
     """A graph in one RDF syntax (JSON-LD compacted with the local context)."""
@@ -134,12 +118,3 @@ def rdf_bytes(graph: Graph, media: str, context: dict[str, Any]) -> bytes:
     if media == JSONLD:
         return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
     return graph.serialize(format="nt" if media == NT else "turtle", encoding="utf-8")
-
-
-def encode(outcome: Outcome, media: str) -> bytes:
-    """A query outcome in a SPARQL results format or (for triples) an RDF format."""
-    if outcome.kind == "triples":
-        return ox.serialize(outcome.rows, format=OX_RDF[media],
-                            prefixes=PREFIXES if media == TURTLE else None)
-    return encode_results(outcome.variables, outcome.rows, outcome.boolean if outcome.kind == "boolean"
-                                else None, media)

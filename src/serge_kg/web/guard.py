@@ -1,95 +1,148 @@
-"""The SPARQL guard of the endpoint: refuses updates, and SERVICE / FROM to IRIs outside an allow-list.
+"""The SPARQL guard of the endpoint: size, nesting, updates, SERVICE and FROM, decided on the token stream.
 
-Decided by parsing the query with rdflib's SPARQL grammar, after a lexical pre-scan that lets the many
-queries without a guarded keyword through unparsed.
+The text is read with :mod:`serge_kg.query.lexer`, the grammar's own terminals, so the guard and
+Oxigraph see the same keywords: a ``#`` comment ends at CR as at LF, a keyword glued to a literal or a
+language tag is still a keyword, strings and IRIs hide nothing. Then:
+
+- a body over ``max_bytes`` is refused with 413 before it is read into the lexer;
+- brackets nested deeper than ``max_depth`` are refused with 400 (Oxigraph's parser would overflow);
+- any update keyword (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY, WITH, USING) is
+  refused with 403: none of them is a query keyword, so a query that holds one is an update;
+- ``SERVICE`` is refused with 403 whatever it names (our own graph IRIs too): the endpoint never
+  makes an outbound request;
+- ``FROM`` / ``FROM NAMED`` are parsed as the grammar's DatasetClause (``FROM NAMED? iri``, prefixed
+  names resolved against the query's PREFIX and BASE) and refused with 403 unless they name one of
+  the graphs in ``allow``.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from typing import Any
+from collections import OrderedDict
+from threading import Lock
 from urllib.parse import urljoin
-
-from rdflib import URIRef
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from serge_kg.errors import SergeKGError
 from serge_kg.namespaces import PREFIXES
+from serge_kg.query.lexer import MAX_DEPTH, Token, TooDeep, check_depth
 
-_GUARDED = {"SERVICE", "FROM", "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
-            "WITH", "USING"}
-_TOKEN = re.compile(r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-    |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|\#[^\n]*|[?$]\w+|(?P<word>[A-Za-z_][\w.-]*:?[\w.%-]*)|.""",
-                    re.S | re.X)
+MAX_QUERY_BYTES = 64 * 1024
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
+                             "WITH", "USING"})
 
 
 class QueryRefused(SergeKGError):
     """A request the endpoint will not run: says why, with the HTTP status to answer."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self.status = status
+        self.headers = headers or {}
         super().__init__(message)
 
 
-def _words(text: str) -> set[str]:
-    return {m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")}
+def check_size(data: str | bytes, limit: int = MAX_QUERY_BYTES) -> None:
+    """Refuse a query text or body longer than ``limit`` bytes.
 
-
-def _iri(term: Any, prefixes: dict[str, str], base: str | None) -> str | None:
-    if isinstance(term, CompValue) and term.name == "pname":
-        ns = prefixes.get(term.prefix or "")
-        return None if ns is None else urljoin(base or "", ns + (term.localname or ""))
-    if isinstance(term, URIRef):
-        return urljoin(base or "", str(term)) if base else str(term)
-    return None  # a variable: could be bound to anything
-
-
-def _walk(node: Any) -> Any:
-    yield node
-    if isinstance(node, dict):
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list | tuple) or hasattr(node, "asList"):
-        for v in node:
-            yield from _walk(v)
-
-
-@lru_cache(maxsize=1024)
-def check_query(text: str, allow: frozenset[str]) -> None:
-    """Refuse updates and SERVICE/FROM to IRIs outside ``allow``; decided by parsing (cached per text).
-
-    A lexical scan first: a query with none of the guarded keywords outside strings, IRIs and comments
-    cannot hold an update, a SERVICE or a dataset clause, and skips the (slow) rdflib parse.
-
-    :raises QueryRefused: 403 for a forbidden operation, 400 if a guarded query cannot be parsed.
+    :raises QueryRefused: 413.
     """
-    if not _words(text) & _GUARDED:
-        return
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-    try:
-        parsed = parseQuery(text)
-    except Exception as exc:
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > limit:
+        raise QueryRefused(413, f"the query is {size} bytes long; this endpoint accepts at most {limit} bytes")
+
+
+def _iri(tok: Token, prefixes: dict[str, str], base: str) -> str | None:
+    if tok.kind == "iri":
+        return urljoin(base, tok.text[1:-1]) if base else tok.text[1:-1]
+    if tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        ns = prefixes.get(prefix)
+        return None if ns is None else ns + local
+    return None
+
+
+def _decide(toks: list[Token], allow: frozenset[str]) -> None:
+    prefixes, base = dict(PREFIXES), ""
+    for i, tok in enumerate(toks):
+        if tok.kind != "word":
+            continue
+        word = tok.text.upper()
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if word in UPDATE_KEYWORDS:
+            raise QueryRefused(403, f"SPARQL Update ({word}, line {tok.line}) is not allowed: this endpoint is "
+                                    "read-only")
+        if word == "SERVICE":
+            raise QueryRefused(403, f"SERVICE (line {tok.line}) is not allowed: this endpoint makes no outbound "
+                                    "requests; query the other endpoint yourself")
+        if word == "BASE" and nxt is not None and nxt.kind == "iri":
+            base = urljoin(base, nxt.text[1:-1])
+        elif word == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(toks) \
+                and toks[i + 2].kind == "iri":
+            prefixes[nxt.text.rstrip(":").partition(":")[0]] = urljoin(base, toks[i + 2].text[1:-1])
+        elif word == "FROM" and nxt is not None:
+            target = toks[i + 2] if nxt.kind == "word" and nxt.text.upper() == "NAMED" and i + 2 < len(toks) else nxt
+            iri = _iri(target, prefixes, base)
+            if iri not in allow:
+                named = iri and f"<{iri}>" or f"'{target.text[:80]}'"
+                raise QueryRefused(403, f"FROM / FROM NAMED {named} (line {tok.line}) is not allowed: only the "
+                                        f"local graphs {sorted(allow)} may be named")
+
+
+class Guard:
+    """The checks every ad-hoc query passes before a worker runs it; decisions kept in a bounded LRU."""
+
+    def __init__(self, allow: frozenset[str], *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_DEPTH,
+                 cache_size: int = 256) -> None:
+        self.allow, self.max_bytes, self.max_depth, self.cache_size = allow, max_bytes, max_depth, cache_size
+        self._seen: OrderedDict[str, QueryRefused | None] = OrderedDict()
+        self._lock = Lock()
+
+    def check(self, text: str) -> None:
+        """Refuse what the endpoint will not run.
+
+        :raises QueryRefused: 413 too long, 400 nested too deep, 403 update / SERVICE / foreign FROM.
+        """
+        check_size(text, self.max_bytes)
+        with self._lock:
+            if text in self._seen:
+                self._seen.move_to_end(text)
+                verdict = self._seen[text]
+                if verdict is not None:
+                    raise QueryRefused(verdict.status, str(verdict))
+                return
+        verdict = None
         try:
-            parseUpdate(text)
-        except Exception:
-            raise QueryRefused(400, f"the query does not parse as SPARQL 1.1: {exc}") from exc
-        raise QueryRefused(403, "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) "
-                                "is not allowed: this endpoint is read-only") from None
-    prefixes, base = dict(PREFIXES), None
-    for decl in parsed[0]:
-        if decl.name == "Base":
-            base = urljoin(base or "", str(decl.iri))
-        elif decl.name == "PrefixDecl":
-            prefixes[decl.prefix or ""] = urljoin(base or "", str(decl.iri))
-    for clause in (parsed[1]["datasetClause"] if "datasetClause" in parsed[1] else []):
-        iri = _iri(clause["default"] if "default" in clause else clause["named"], prefixes, base)
-        if iri not in allow:
-            raise QueryRefused(403, f"FROM / FROM NAMED <{iri}> is not allowed: only the local graphs "
-                                    f"{sorted(allow)} may be named")
-    for node in _walk(parsed[1]):
-        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            iri = _iri(node.term, prefixes, base)
-            if iri is None or iri not in allow:
-                raise QueryRefused(403, f"SERVICE {iri and '<' + iri + '>' or 'with a variable'} is not allowed: "
-                                        "federated queries may only call allow-listed endpoints")
+            check_query(text, self.allow, self.max_depth)
+        except QueryRefused as exc:
+            verdict = exc
+        with self._lock:
+            self._seen[text] = verdict
+            while len(self._seen) > self.cache_size:
+                self._seen.popitem(last=False)
+        if verdict is not None:
+            raise verdict
+
+    def check_depth(self, text: str) -> None:
+        """Refuse nesting deeper than ``max_depth`` (for saved queries, whose other checks are not needed).
+
+        :raises QueryRefused: 400.
+        """
+        try:
+            check_depth(text, self.max_depth)
+        except TooDeep as exc:
+            raise QueryRefused(400, str(exc)) from None
+
+    @property
+    def cached(self) -> int:
+        """How many decisions the cache holds now (at most ``cache_size``)."""
+        return len(self._seen)
+
+
+def check_query(text: str, allow: frozenset[str], max_depth: int = MAX_DEPTH) -> None:
+    """Refuse deep nesting, updates, SERVICE, and FROM/FROM NAMED outside ``allow``.
+
+    :raises QueryRefused: 400 for nesting deeper than ``max_depth``, 403 for a forbidden operation.
+    """
+    try:
+        toks = check_depth(text, max_depth)
+    except TooDeep as exc:
+        raise QueryRefused(400, str(exc)) from None
+    _decide(toks, allow)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -33,7 +32,8 @@ from serge_kg.query.saved import bindings_for, list_queries
 from serge_kg.sources.text import load_sources
 
 from .catalog import LISTS
-from .engine import CSV, JSON, Engine, encode
+from .engine import CSV, HTML, JSON, Engine, Job, encode
+from .pool import Limits
 from .pages import entity_graph
 from .render import SORTS, Pages
 from .urls import Links, static_file
@@ -96,13 +96,16 @@ def write_site(paths: Paths, out: Path, base_url: str = BASE, progress: Progress
     out = out.resolve()
     _check_target(out)
     note = progress or (lambda _msg: None)
-    engine = Engine(paths, max_rows=10000)
+    engine = Engine(paths, max_rows=10000, limits=Limits(workers=1, max_workers=1, timeout=60.0))
     pages = Pages(engine.asserted, engine.ontology, load_sources(paths.data / "sources"), list_queries(paths.queries))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     report = SiteReport(out)
     try:
-        _write_all(engine, pages, _Writer(tmp, report), note)
+        try:
+            _write_all(engine, pages, _Writer(tmp, report), note)
+        finally:
+            engine.close()
         _sitemap(tmp, report, base_url)
         (tmp / MARKER).write_text("written by serge-kg site; the whole folder is replaced on the next run\n")
         old = out.with_name(f".{out.name}.old")
@@ -159,7 +162,10 @@ def _write_all(engine: Engine, pages: Pages, w: _Writer, note: Progress) -> None
         links = _links(path)
         try:
             text = with_values(q.text, bindings_for(q, {}, engine.asserted))
-            outcome = engine.execute(text, threading.Event())
+            reply = engine.execute(Job(text, results_media=HTML, rdf_media=HTML, max_rows=10000))
+            outcome = reply.outcome
+            if outcome is None:
+                raise QueryParameterError(reply.message or f"the query answered {reply.status}")
         except (QueryParameterError, SergeKGError) as exc:
             w.page(path, pages.query(links, q, {}, error=f"Not run here: {exc}", downloads=False))
             continue

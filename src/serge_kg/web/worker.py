@@ -1,0 +1,181 @@
+"""One query worker: a child process holding its own Oxigraph store, answering one query at a time.
+
+The process caps its address space (``RLIMIT_AS``), leaves the network (a new, empty network namespace
+where the kernel allows it, so even a SERVICE the guard missed cannot reach a host) and dies with
+its parent. It reads :class:`Job` objects from its pipe and answers each with a :class:`Reply`: the
+encoded body, or the :class:`Outcome` itself when the caller renders it (HTML).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+from dataclasses import dataclass
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from serge_kg.namespaces import PREFIXES
+
+JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
+CSV, TSV = "text/csv", "text/tab-separated-values"
+TURTLE, JSONLD, NT, HTML = "text/turtle", "application/ld+json", "application/n-triples", "text/html"
+RDFXML = "application/rdf+xml"
+OX_RDF = {TURTLE: ox.RdfFormat.TURTLE, JSONLD: ox.RdfFormat.JSON_LD, NT: ox.RdfFormat.N_TRIPLES,
+          RDFXML: ox.RdfFormat.RDF_XML}
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+@dataclass
+class Outcome:
+    """What a query produced: a boolean, solutions (with their variables) or triples."""
+
+    kind: str  # "boolean" | "solutions" | "triples"
+    variables: list[str]
+    rows: list[Any]
+    boolean: bool = False
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker, with the media types to answer in (HTML: send the outcome back)."""
+
+    text: str
+    default_graph: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    results_media: str = JSON
+    rdf_media: str = TURTLE
+    max_rows: int = 10000
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
+
+
+@dataclass
+class Reply:
+    """A worker's answer: ``status`` 200 with a body (or outcome), or an error status and message."""
+
+    status: int
+    media: str = ""
+    body: bytes = b""
+    outcome: Outcome | None = None
+    truncated: bool = False
+    message: str = ""
+    recycle: bool = False  # the worker should be replaced (it hit its memory cap)
+
+
+def execute(store: ox.Store, job: Job) -> Outcome:
+    """Run ``job`` on ``store``, keeping at most ``job.max_rows`` rows (triples)."""
+    res = store.query(job.text, prefixes=PREFIXES, base_iri=job.base_iri,
+                      default_graph=[ox.NamedNode(g) for g in job.default_graph] or None,
+                      named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None)
+    if isinstance(res, ox.QueryBoolean):
+        return Outcome("boolean", [], [], boolean=bool(res))
+    solutions = isinstance(res, ox.QuerySolutions)
+    variables = [v.value for v in res.variables] if solutions else []
+    rows: list[Any] = []
+    truncated = False
+    for i, row in enumerate(res):
+        if i >= job.max_rows:
+            truncated = True
+            break
+        rows.append(tuple(row) if solutions else row)
+    return Outcome("solutions" if solutions else "triples", variables, rows, truncated=truncated)
+
+
+def encode(outcome: Outcome, media: str) -> bytes:
+    """A query outcome in a SPARQL results format or (for triples) an RDF format."""
+    from .protocol import encode_results
+    if outcome.kind == "triples":
+        return ox.serialize(outcome.rows, format=OX_RDF[media], prefixes=PREFIXES if media == TURTLE else None)
+    return encode_results(outcome.variables, outcome.rows,
+                          outcome.boolean if outcome.kind == "boolean" else None, media)
+
+
+def answer(store: ox.Store, job: Job) -> Reply:
+    """The reply to one job: never raises for a bad query."""
+    try:
+        outcome = execute(store, job)
+        media = job.rdf_media if outcome.kind == "triples" else job.results_media
+        if media == HTML:
+            return Reply(200, media, outcome=outcome, truncated=outcome.truncated)
+        return Reply(200, media, encode(outcome, media), truncated=outcome.truncated)
+    except MemoryError:
+        return Reply(503, message="the query needed more memory than a worker may use; narrow it down",
+                     recycle=True)
+    except (SyntaxError, ValueError, OSError, RuntimeError, TypeError) as exc:
+        return Reply(400, message=f"query failed: {str(exc)[:500]}")
+
+
+def isolate_network() -> bool:
+    """Move this process into a new network namespace with no interfaces (True if the kernel allowed it)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0 or libc.unshare(_CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _die_with_parent() -> None:
+    """Exit when the server is gone, even in the middle of a query (the closed socket ends an idle loop).
+
+    (Not PR_SET_PDEATHSIG: it fires when the *thread* that started us ends, and the pool starts
+    workers from short-lived threads.)"""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def serve(conn: Connection) -> None:
+    """The worker's main loop: receive (data, graphs, memory cap), load ``data`` (N-Triples) into the
+    named graphs given as (IRI, start, end, in_default) byte ranges, and into the default graph those
+    with ``in_default``, then answer jobs until the pipe closes."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    isolated = isolate_network()
+    data, graphs, memory_bytes = conn.recv()
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    from . import protocol  # noqa: F401 - imported now, so the first query does not pay for it
+    store = ox.Store()
+    for iri, start, end, in_default in graphs:
+        chunk = data[start:end]
+        store.bulk_load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
+        if in_default:
+            store.bulk_load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    del data
+    answer(store, Job("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))  # warm up the engine and the encoder
+    try:
+        conn.send(("ready", os.getpid(), isolated))
+    except OSError:
+        return
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = answer(store, job)
+        except MemoryError:
+            reply = Reply(503, message="the answer needed more memory than a worker may use", recycle=True)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(Reply(503, message="the answer needed more memory than a worker may use", recycle=True))
+        except OSError:  # the server gave up on us (deadline) or is gone
+            return
+
+
+if __name__ == "__main__":  # started by serge_kg.web.pool with the socket's file descriptor
+    # run the imported module's serve, so that replies pickle as serge_kg.web.worker.Reply, not __main__.Reply
+    from serge_kg.web import worker as _module
+    _module.serve(Connection(int(sys.argv[1])))
