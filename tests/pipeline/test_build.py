@@ -20,6 +20,7 @@ from serge_kg.pipeline.generation import MANIFEST, VIOLATIONS, check_generation
 
 ALWAYS = """#+ summary: Every person (a check that always fails, for the test)
 #+ columns: [person]
+PREFIX sk: <https://w3id.org/serge-kg/ontology#>
 SELECT ?person WHERE { ?person a sk:Person }
 """
 
