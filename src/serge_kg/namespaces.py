@@ -112,6 +112,7 @@ class SK(DefinedNamespace):
     Investigation: URIRef
     Illness: URIRef
     Escape: URIRef
+    Adherence: URIRef
     # classes: relations, provenance, claims
     Relationship: URIRef
     Evidence: URIRef
@@ -120,6 +121,7 @@ class SK(DefinedNamespace):
     Disagreement: URIRef
     Claim: URIRef
     Attribution: URIRef
+    Opinion: URIRef
 
     # event properties
     participant: URIRef
@@ -129,6 +131,12 @@ class SK(DefinedNamespace):
     beneficiary: URIRef
     victim: URIRef
     organizer: URIRef
+    witness: URIRef
+    chronicler: URIRef
+    ideology: URIRef
+    cause: URIRef
+    circumstance: URIRef
+    sequence: URIRef
     place: URIRef
     fromPlace: URIRef
     toPlace: URIRef
@@ -144,6 +152,9 @@ class SK(DefinedNamespace):
     birthName: URIRef
     pseudonym: URIRef
     occupation: URIRef
+    descent: URIRef
+    notableWork: URIRef
+    labelFrom: URIRef
     birthDate: URIRef
     deathDate: URIRef
     birthPlace: URIRef
@@ -163,6 +174,7 @@ class SK(DefinedNamespace):
     collaborator: URIRef
     correspondent: URIRef
     adversary: URIRef
+    influencedBy: URIRef
     # works
     title: URIRef
     language: URIRef
@@ -198,6 +210,8 @@ class SK(DefinedNamespace):
     # disagreements and attributions
     about: URIRef
     field: URIRef
+    holder: URIRef
+    stance: URIRef
     claim: URIRef
     claimedValue: URIRef
     attributedWork: URIRef

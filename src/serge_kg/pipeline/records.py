@@ -18,6 +18,7 @@ from serge_kg.sources.text import load_sources
 
 from .decisions import read_decisions
 from .record_checks import SLUG, Checker, clean
+from .record_rules import check_rules, read_allowlist
 from .record_types import Dataset, Evidence, Record
 from .yaml_files import read_yaml, rel_path
 
@@ -120,4 +121,9 @@ def load_dataset(data_dir: Path) -> Dataset:
     errors += decision_errors
     if errors:
         raise RecordErrors(errors)
-    return Dataset(records, sources, decisions)
+    dataset = Dataset(records, sources, decisions)
+    allowlist, allow_errors = read_allowlist(data_dir / "rules" / "description-allowlist.yaml")
+    errors = allow_errors + check_rules(dataset, allowlist)
+    if errors:
+        raise RecordErrors(errors)
+    return dataset

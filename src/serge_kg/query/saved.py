@@ -26,6 +26,7 @@ from rdflib.term import Node
 
 from serge_kg.errors import QueryFileError, QueryParameterError
 from serge_kg.namespaces import ID, PREFIXES
+from serge_kg.schema import KIND_DIRS
 
 ENGINES = ("oxigraph", "rdflib")
 PARAM_TYPES = ("iri", "string", "date", "integer")
@@ -167,7 +168,7 @@ def resolve_id(graph: Graph, slug: str) -> URIRef:
 
     :raises QueryParameterError: if no entity has that id.
     """
-    for kind in ("person", "organization", "place", "work", "translation", "event", "relation", "disagreement"):
+    for kind in KIND_DIRS.values():
         iri = URIRef(ID[f"{kind}/{slug}"])
         if (iri, None, None) in graph:
             return iri
