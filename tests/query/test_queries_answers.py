@@ -498,3 +498,46 @@ def test_federated_query_against_the_real_wikidata(graph: Graph) -> None:
     serge = [r for r in rows if r["item"] == "http://www.wikidata.org/entity/Q362009"]
     assert serge and serge[0]["wikidataBirth"].startswith("1890-12-30")
     assert serge[0]["agreement"] == "agrees"
+
+
+def test_life_timeline_is_in_the_right_order(ask: Any) -> None:
+    rows = ask("life-timeline")
+    events = column(rows, "event")
+    assert len(events) == len(set(events)), [e for e, n in Counter(events).items() if n > 1]  # one row per event
+    pos = {e: i for i, e in enumerate(events)}
+    before = [  # (earlier, later): what the audit found out of order, and undated events in their place
+        ("Arrest in 1928", "Release from prison in 1928"),
+        ("Arrest in 1928", "Imprisonment for seven to eight weeks"),
+        ("Arrest by the OGPU", "Sentence to three years of deportation in Orenburg"),
+        ("Arrest by the OGPU", "Deportation to Orenburg"),
+        ("85 days of solitary confinement in the Lubyanka", "Sentence to three years of deportation in Orenburg"),
+        ("Sentence to five years of solitary confinement", "Imprisonment in France"),
+        ("Release from prison in France", "Adoption of the name Victor Serge"),
+        ("Arrival in Petrograd", "Establishing the Comintern's administration"),
+        ("Arrest by the OGPU", "Interrogation in the Lubyanka"),
+        ("Interrogation in the Lubyanka", "Sentence to three years of deportation in Orenburg"),
+        ("Flight from Paris", "Arrival in Marseille"),
+        ("Departure on the Capitaine Paul Lemerle", "Brief jailing in Martinique"),
+        ("Brief jailing in Martinique", "Arrival in Mexico"),
+        ("Death of Victor Serge in Mexico City", "Burial in the Panteón Francés"),
+    ]
+    wrong = [(a, b) for a, b in before if pos[a] > pos[b]]
+    assert not wrong, wrong
+    assert events.count("Voyage to Mexico") == 1
+    # undated events take their narrative place: they are not all piled up at the end
+    undated = [i for i, r in enumerate(rows) if not r["date"]]
+    assert undated and min(undated) < len(rows) // 4
+    assert events[-1] != "Near-fatal intestinal occlusion"
+
+
+def test_opinions_by_holder_and_topic(ask: Any) -> None:
+    rows = ask("opinions")
+    pairs = {(r["holder"], r["topic"]) for r in rows}
+    assert {("Victor Serge", "Kronstadt rebellion"), ("Victor Serge", "Fourth International"),
+            ("Victor Serge", "Leon Trotsky"), ("Victor Serge", 'Show trials against "specialists" and former oppositionists'),
+            ("William Giraldi", "Victor Serge"), ("Ben Lerner", "Victor Serge"), ("Richard Greeman", "James Joyce"),
+            ("Nicholas Lezard", "The Case of Comrade Tulayev"), ("Susan Weissman", "Victor Serge")} <= pairs
+    assert [(r["holder"], r["topic"]) for r in rows] == sorted((r["holder"], r["topic"]) for r in rows)
+    fourth = next(r for r in rows if r["topic"] == "Fourth International")
+    assert fourth["stance"] == "premature and sectarian" and fourth["citation"].startswith("Weissman 2013")
+    assert next(r for r in rows if r["holder"] == "William Giraldi")["date"] == "2015-05-25"
