@@ -248,7 +248,7 @@ def test_people_by_relation(ask: Any) -> None:
 
 def test_events_at_a_place_and_the_places_inside_it(ask: Any) -> None:
     orenburg = column(ask("events-at-place"), "event")
-    assert {"Deportation to Orenburg", "Vlady joins Serge in Orenburg", "Birth of Jeannine Kibalchich in Orenburg",
+    assert {"Deportation to Orenburg", "Vlady joins Serge in Orenburg", "Birth of Jeannine in Orenburg",
             "Release from deportation and permission to leave the USSR"} <= set(orenburg)
     mexico = ask("events-at-place", place="mexico")
     # Mexico City and the Panteón Francés lie in Mexico: their events count as Mexico's
