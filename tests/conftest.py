@@ -24,6 +24,7 @@ def make_project(target: Path, data: Path | None = MINI) -> Paths:
     shutil.copytree(ROOT / "queries", target / "queries")
     shutil.copytree(ROOT / "data" / "sources", target / "data" / "sources")
     shutil.copytree(ROOT / "data" / "mia", target / "data" / "mia")
+    shutil.copytree(ROOT / "data" / "rules", target / "data" / "rules")
     # the curators' overrides refer to records the mini slice lacks; the mini keeps its own frozen copy
     shutil.copy(ROOT / "tests" / "data" / "mini-mia-overrides.yaml", target / "data" / "mia" / "overrides.yaml")
     if data is not None:

@@ -75,6 +75,21 @@ def _side(text: str) -> tuple[dt.date, dt.date]:
         raise DateError(f"'{text[:200]}' is not an EDTF date with calendar bounds") from exc
 
 
+def _interval_slash(text: str) -> int:
+    """Offset of the "/" that splits an interval, outside any ``[...]`` or ``{...}`` set; -1 if none.
+
+    A side may itself be a one-of set: ``[1933-05-25..1933-12-31]/1936-04`` starts some day in
+    that range.
+    """
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "[{"
+        depth -= ch in "]}"
+        if ch == "/" and depth == 0:
+            return i
+    return -1
+
+
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> DateBounds:
     """Parse an EDTF string into bounds.
@@ -91,8 +106,8 @@ def parse_date(text: str) -> DateBounds:
         raise DateError("empty date")
     simple = ("date" if _DAY.match(text) else "gYearMonth" if _MONTH.match(text)
               else "gYear" if _YEAR.match(text) else None)
-    if "/" in text and not text.startswith("["):
-        start, _, end = text.partition("/")
+    if (slash := _interval_slash(text)) >= 0:
+        start, end = text[:slash], text[slash + 1:]
         if start in ("", "..") and end in ("", ".."):
             raise DateError(f"interval '{text}' has neither start nor end")
         earliest = None if start in ("", "..") else _side(start)[0]

@@ -117,6 +117,7 @@ class SK(DefinedNamespace):
     Investigation: URIRef
     Illness: URIRef
     Escape: URIRef
+    Adherence: URIRef
     # classes: relations, provenance, claims
     Relationship: URIRef
     Evidence: URIRef
@@ -126,6 +127,7 @@ class SK(DefinedNamespace):
     Claim: URIRef
     Attribution: URIRef
     GeoNamesMatch: URIRef
+    Opinion: URIRef
 
     # event properties
     participant: URIRef
@@ -135,6 +137,12 @@ class SK(DefinedNamespace):
     beneficiary: URIRef
     victim: URIRef
     organizer: URIRef
+    witness: URIRef
+    chronicler: URIRef
+    ideology: URIRef
+    cause: URIRef
+    circumstance: URIRef
+    sequence: URIRef
     place: URIRef
     fromPlace: URIRef
     toPlace: URIRef
@@ -150,6 +158,9 @@ class SK(DefinedNamespace):
     birthName: URIRef
     pseudonym: URIRef
     occupation: URIRef
+    descent: URIRef
+    notableWork: URIRef
+    labelFrom: URIRef
     birthDate: URIRef
     deathDate: URIRef
     birthPlace: URIRef
@@ -169,6 +180,7 @@ class SK(DefinedNamespace):
     collaborator: URIRef
     correspondent: URIRef
     adversary: URIRef
+    influencedBy: URIRef
     # works
     title: URIRef
     language: URIRef
@@ -204,6 +216,8 @@ class SK(DefinedNamespace):
     # disagreements and attributions
     about: URIRef
     field: URIRef
+    holder: URIRef
+    stance: URIRef
     claim: URIRef
     claimedValue: URIRef
     attributedWork: URIRef

@@ -14,6 +14,7 @@ KIND_DIRS: dict[str, str] = {
     "events": "event",
     "relations": "relation",
     "disagreements": "disagreement",
+    "opinions": "opinion",
 }
 """Data folder name -> record kind (the kind is also the IRI path segment)."""
 
@@ -33,14 +34,18 @@ TYPES: dict[str, tuple[str, ...]] = {
               "Interrogation", "Deportation", "Release", "Expulsion", "Exile", "Journey", "Arrival",
               "Departure", "Residence", "Membership", "Employment", "Assignment", "Publication",
               "Writing", "Confiscation", "Campaign", "Congress", "Meeting", "HistoricalEvent",
-              "NameAdoption", "Founding", "Investigation", "Illness", "Escape"),
+              "NameAdoption", "Founding", "Investigation", "Illness", "Escape", "Adherence"),
     "relation": ("spouse", "child", "parent", "partner", "sibling-in-law", "relative", "associate",
-                 "comrade", "collaborator", "correspondent", "adversary"),
+                 "comrade", "collaborator", "correspondent", "adversary", "influenced-by"),
     "disagreement": ("Disagreement",),
+    "opinion": ("Opinion",),
 }
 
 AGENTS = ("person", "organization")
 ANY = ("person", "organization", "place", "work", "translation", "event")
+LABEL_AUTHORITIES = ("wikidata", "unnamed")
+"""``label_authority`` values: the label of the record's verified Wikidata item, or a descriptive label
+for someone the sources mention but do not name."""
 
 # field -> (form, target kinds for references). Forms: str, strs, date, ref, refs, isbn, names,
 # participants, claims, bool.
@@ -49,11 +54,14 @@ COMMON: dict[str, tuple[str, tuple[str, ...]]] = {
     "description": ("str", ()), "evidence": ("evidence", ()),
 }
 FIELDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
-    "person": {"birth_names": ("names", ()), "pseudonyms": ("strs", ()), "occupations": ("strs", ())},
+    "person": {"birth_names": ("names", ()), "pseudonyms": ("strs", ()), "occupations": ("strs", ()),
+               "descent": ("strs", ()), "notable_works": ("refs", ("work",)),
+               "label_authority": ("str", ())},
     "organization": {"located_in": ("ref", ("place",)), "part_of": ("ref", ("organization",)),
-                     "date": ("date", ())},
-    "place": {"part_of": ("ref", ("place",))},
-    "work": {"title": ("str", ()), "lang": ("str", ()), "date": ("date", ()), "date_note": ("str", ()),
+                     "date": ("date", ()), "label_authority": ("str", ())},
+    "place": {"part_of": ("ref", ("place",)), "label_authority": ("str", ())},
+    "work": {"label_authority": ("str", ()), "title": ("str", ()), "lang": ("str", ()), "date": ("date", ()),
+             "date_note": ("str", ()),
              "authors": ("refs", AGENTS), "editors": ("refs", AGENTS), "part_of": ("ref", ("work",)),
              "pseudonym": ("str", ()), "written_at": ("ref", ("place",)),
              "written_during": ("ref", ("event",)), "original_publisher": ("ref", ("organization",)),
@@ -68,14 +76,21 @@ FIELDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "event": {"date": ("date", ()), "date_note": ("str", ()), "place": ("ref", ("place",)), "places": ("refs", ("place",)),
               "participants": ("participants", AGENTS), "organization": ("ref", ("organization",)),
               "works": ("refs", ("work", "translation")), "part_of": ("ref", ("event",)),
-              "from_place": ("ref", ("place",)), "to_place": ("ref", ("place",))},
+              "from_place": ("ref", ("place",)), "to_place": ("ref", ("place",)),
+              "ideology": ("str", ()), "cause": ("str", ()), "circumstances": ("strs", ())},
     "relation": {"subject": ("ref", AGENTS), "object": ("ref", AGENTS), "date": ("date", ())},
     "disagreement": {"about": ("ref", ANY), "field": ("str", ()), "claims": ("claims", ())},
+    "opinion": {"holder": ("ref", AGENTS), "about": ("refs", ANY), "stance": ("str", ()),
+                "date": ("date", ()), "date_note": ("str", ())},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "translation": ("translation_of",),
     "relation": ("subject", "object"),
     "disagreement": ("about", "field", "claims"),
+    "opinion": ("holder", "about", "stance"),
 }
-ROLES = ("principal", "agent", "companion", "participant", "beneficiary", "victim", "organizer")
+ROLES = ("principal", "agent", "companion", "participant", "beneficiary", "victim", "organizer", "witness",
+         "chronicler")
+DATED_FIELDS = ("date",)
+"""Disagreement fields whose claimed values are EDTF dates (typed claims with bounds)."""
 ATTRIBUTION_STATUSES = ("disputed", "rejected", "accepted")

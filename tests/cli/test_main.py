@@ -47,7 +47,7 @@ def test_query_formats(mini: Paths) -> None:
     code, out, _ = run(mini, "query", "life-timeline")
     assert code == 0 and "Birth of Victor Serge" in out and "rows)" in out
     code, out, _ = run(mini, "query", "life-timeline", "--format", "csv")
-    assert out.splitlines()[0] == "date,type,event,place,citation"
+    assert out.splitlines()[0] == "date,type,event,place,citation,sequence"
     code, out, _ = run(mini, "query", "memberships", "--format", "json")
     assert json.loads(out)["results"]["bindings"][0]["organization"]["value"] == "Left Opposition"
     code, out, _ = run(mini, "query", "evidence-for", "--param", "entity=arrest-1933", "--format", "markdown",

@@ -69,3 +69,21 @@ def test_no_blank_nodes_and_no_wikidata_without_decision(mini_built: BuildResult
     from rdflib import BNode
     assert not any(isinstance(x, BNode) for t in mini_built.asserted for x in t)
     assert not any(str(o).startswith(str(WD)) for o in mini_built.asserted.objects())
+
+
+def test_an_opinion_is_a_node_with_holder_topic_stance_and_evidence(mini_built: BuildResult) -> None:
+    g, o = mini_built.asserted, ID["opinion/serge-respect-for-trotsky"]
+    assert (o, RDF.type, SK.Opinion) in g
+    assert (o, SK.holder, SERGE) in g and (o, SK.about, ID["person/leon-trotsky"]) in g
+    stance = str(g.value(o, SK.stance))
+    assert stance in str(g.value(g.value(o, PROV.wasDerivedFrom), SK.quote))
+    assert str(g.value(g.value(g.value(o, PROV.wasDerivedFrom), SK.citation), SK.noteNumber)) == "74"
+
+
+def test_every_event_has_its_narrative_sequence(mini_built: BuildResult) -> None:
+    g = mini_built.asserted
+    events = {r.id for r in mini_built.dataset.of_kind("event")}
+    seq = {str(s).rsplit("/", 1)[1]: int(v) for s, v in g.subject_objects(SK.sequence)}
+    assert set(seq) == events and sorted(seq.values()) == list(range(1, len(events) + 1))
+    # the article tells the birth before the arrest of 1933, and the arrest before the deportation
+    assert seq["birth-victor-serge"] < seq["arrest-1933"] < seq["deportation-orenburg"]

@@ -24,6 +24,13 @@ CASES = {
     "unknown-field": ("events", 4, "arrest-with-typo", "plcae", "unknown field 'plcae'"),
     "bad-type": ("events", 2, "arrest-bad-type", "type", "not allowed for a event"),
     "bad-isbn": ("translations", 5, "conquered-city-bad-isbn", "isbn", "wrong check digit"),
+    # the rules over all records (pipeline/record_rules.py)
+    "label-not-in-source": ("people", 1, "mannerheim-fuller-name", "label", "is not in the record's evidence quotes"),
+    "label-authority-unverified": ("people", 1, "kuusinen-claimed-authority", "label_authority",
+                                   "no verified ('same') row"),
+    "description-unsupported": ("people", 1, "paalen-the-painter", "description", "name 'Austrian'"),
+    "derived-date-without-note": ("events", 1, "lubyanka-end-guessed", "date_note", "1933-06 is not written"),
+    "stance-not-verbatim": ("opinions", 1, "fourth-international-paraphrased", "stance", "not verbatim"),
 }
 
 

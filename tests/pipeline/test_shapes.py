@@ -42,6 +42,7 @@ INVALID = {
     "SourceShape": '<http://t> a sk:Source ; rdfs:label "t" .',
     "DisagreementShape": 'skid:disagreement/d a sk:Disagreement ; rdfs:label "D" ; sk:about skid:person/p .',
     "ClaimShape": 'skid:disagreement/d/claim/x a sk:Claim ; sk:claimedValue "1919" .',
+    "OpinionShape": f'skid:opinion/o a sk:Opinion ; rdfs:label "O" ; sk:about skid:person/p ; sk:stance "s" ; {EV}',
     "AttributionShape": f'skid:attribution/a a sk:Attribution ; sk:attributionStatus "maybe" ; {EV}',
     "WikidataLinkShape": 'skid:person/p owl:sameAs <https://www.wikidata.org/wiki/Q362009> .',
 }

@@ -15,10 +15,12 @@ from rdflib import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, Graph, Litera
 from serge_kg.dates import parse_date
 from serge_kg.isbn import normalize_isbn
 from serge_kg.namespaces import EDTF, ID, PREFIXES, SK, entity_iri, slugify
+from serge_kg.schema import DATED_FIELDS
 from serge_kg.sources.text import Source
 
 from .authorities import add_authorities
 from .geonames import add_geonames
+from .narrative import sequences
 from .records import Dataset, Evidence, Record
 
 SERGE = "victor-serge"
@@ -45,6 +47,7 @@ class Converter:
         self.ds = dataset
         self.g = new_graph()
         self.source_iri = {sid: URIRef(s.meta["revision_url"]) for sid, s in dataset.sources.items()}
+        self.sequence = sequences(dataset)
 
     def iri(self, rid: str) -> URIRef:
         return entity_iri(self.ds.records[rid].kind, rid)
@@ -143,6 +146,9 @@ class Converter:
             self._date(s, d["date"])
             if d.get("date_note"):
                 g.add((s, SK.dateNote, Literal(d["date_note"], lang="en")))
+        if d.get("label_authority") == "wikidata" and rec.id in self.ds.links:
+            # the preferred label is the verified item's (decisions.csv records where it was read)
+            g.add((s, SK.labelFrom, self.ds.links[rec.id].item))
         for ev in rec.evidence:
             self._evidence(s, ev)
         getattr(self, f"_{rec.kind}")(s, rec)
@@ -154,6 +160,9 @@ class Converter:
             self.g.add((s, SK.pseudonym, Literal(name)))
         for occ in rec.get("occupations", []):
             self.g.add((s, SK.occupation, Literal(occ, lang="en")))
+        for descent in rec.get("descent", []):
+            self.g.add((s, SK.descent, Literal(descent, lang="en")))
+        self._refs(s, SK.notableWork, rec.get("notable_works", []))
 
     def _organization(self, s: URIRef, rec: Record) -> None:
         if rec.get("located_in"):
@@ -222,6 +231,17 @@ class Converter:
                 self._refs(s, prop, d[key])
         for role, who in d.get("participants", {}).items():
             self._refs(s, SK[role], who)
+        for key, prop in (("ideology", SK.ideology), ("cause", SK.cause)):
+            if d.get(key):
+                self.g.add((s, prop, Literal(d[key], lang="en")))
+        for text in d.get("circumstances", []):
+            self.g.add((s, SK.circumstance, Literal(text, lang="en")))
+        self.g.add((s, SK.sequence, Literal(self.sequence[rec.id])))
+
+    def _opinion(self, s: URIRef, rec: Record) -> None:
+        self._refs(s, SK.holder, rec.get("holder"))
+        self._refs(s, SK.about, rec.get("about"))
+        self.g.add((s, SK.stance, Literal(rec.get("stance"), lang="en")))
 
     def _relation(self, s: URIRef, rec: Record) -> None:
         """Relationship nodes are written in :meth:`_record`; shortcuts come from queries/construct."""
@@ -234,7 +254,15 @@ class Converter:
             c = ID[f"disagreement/{rec.id}/claim/{slugify(str(claim['value']))}"]
             g.add((s, SK.claim, c))
             g.add((c, RDF.type, SK.Claim))
-            g.add((c, SK.claimedValue, Literal(str(claim["value"]))))
+            if rec.get("field") in DATED_FIELDS:
+                # a date claim is typed EDTF with its bounds, so claims can be compared and sorted
+                bounds = parse_date(str(claim["value"]))
+                g.add((c, SK.claimedValue, Literal(bounds.edtf, datatype=EDTF)))
+                for prop, day in ((SK.earliest, bounds.earliest), (SK.latest, bounds.latest)):
+                    if day:
+                        g.add((c, prop, Literal(day, datatype=XSD.date)))
+            else:
+                g.add((c, SK.claimedValue, Literal(str(claim["value"]))))
             g.add((c, RDFS.label, Literal(f"{rec.get('field')}: {claim['value']}", lang="en")))
             for ev in claim.get("evidence", []):
                 self._evidence(c, ev)

@@ -19,6 +19,7 @@ from .authorities import read_authorities
 from .decisions import read_decisions
 from .geonames import geonames_source, read_places
 from .record_checks import SLUG, Checker, clean
+from .record_rules import check_rules, read_allowlist
 from .record_types import Dataset, Evidence, Record
 from .yaml_files import read_mapping, read_yaml, rel_path
 
@@ -132,4 +133,9 @@ def load_dataset(data_dir: Path) -> Dataset:
     errors += authority_errors
     if errors:
         raise RecordErrors(errors)
-    return Dataset(records, sources, decisions, places, geo_source, authorities)
+    dataset = Dataset(records, sources, decisions, places, geo_source, authorities)
+    allowlist, allow_errors = read_allowlist(data_dir / "rules" / "description-allowlist.yaml")
+    errors = allow_errors + check_rules(dataset, allowlist)
+    if errors:
+        raise RecordErrors(errors)
+    return dataset

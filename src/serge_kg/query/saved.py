@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from serge_kg.errors import QueryFileError, QueryParameterError
 from serge_kg.namespaces import ID, PREFIXES
+from serge_kg.schema import KIND_DIRS
 
 from .lexer import TooDeep, check_depth
 
@@ -195,7 +196,7 @@ def resolve_id(graph: Graph, slug: str) -> URIRef:
 
     :raises QueryParameterError: if no entity has that id.
     """
-    kinds = ("person", "organization", "place", "work", "translation", "event", "relation", "disagreement")
+    kinds = tuple(KIND_DIRS.values())
     for kind in kinds:
         iri = URIRef(ID[f"{kind}/{slug}"])
         if (iri, None, None) in graph:
