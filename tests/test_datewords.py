@@ -68,3 +68,13 @@ def test_every_date_in_the_data_renders_in_words() -> None:
         words = date_in_words(edtf)  # ... renders
         assert words and words != edtf or edtf.isdigit(), edtf
         assert not any(ch in words for ch in "[]{}/") and ".." not in words, (edtf, words)
+
+
+@pytest.mark.parametrize("edtf, words", [
+    ("1928-03/[1928-04-19..1928-05-26]", "March 1928, ending between 19 April and 26 May 1928"),
+    ("[1933-05-25..1933-12-31]/1936-04", "starting between 25 May and 31 December 1933, until April 1936"),
+    ("[1928..1929]/", "starting in 1928 or 1929 (end unknown)"),
+    ("[1928-04-19..1928-05-26]", "between 19 April and 26 May 1928"),
+])
+def test_an_interval_side_known_only_as_one_of_several_dates(edtf: str, words: str) -> None:
+    assert date_in_words(edtf) == words

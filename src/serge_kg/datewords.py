@@ -64,6 +64,8 @@ def _pair(a: str, b: str, joiner: str) -> str:
             return f"{da} {joiner} {db} {MONTHS[ma - 1]} {ya}"
         if not da and not db:
             return f"{MONTHS[ma - 1]} {joiner} {MONTHS[mb - 1]} {ya}"
+        if da and db:
+            return f"{da} {MONTHS[ma - 1]} {joiner} {db} {MONTHS[mb - 1]} {ya}"
     return f"{wa} {joiner} {wb}"
 
 
@@ -94,8 +96,11 @@ def _set(text: str) -> str:
     if len(items) == 1:
         inner = items[0]
         if one_of and ".." in inner and inner.partition("..")[0] and inner.partition("..")[2]:
+            y1, _, y2 = inner.partition("..")
+            if re.fullmatch(r"\d{4}", y1) and re.fullmatch(r"\d{4}", y2) and int(y2) == int(y1) + 1:
+                return f"{y1} or {y2}"  # "[1928..1929]": one of two years
             words = _range(inner)
-            return words if words.startswith("late ") else f"between {words.replace(' to ', ' and ', 1)}"
+            return words if " or " in words else f"between {words.replace(' to ', ' and ', 1)}"
         return _range(inner)
     joiner = "or" if one_of else "and"
     if len(items) == 2 and ".." not in text:
@@ -104,16 +109,28 @@ def _set(text: str) -> str:
     return ", ".join(words[:-1]) + f" {joiner} {words[-1]}"
 
 
+def _uncertain_interval(start: str, end: str) -> str:
+    """An interval with a side that is a one-of set ("starting between 25 May and 31 December 1933")."""
+    def side(part: str) -> str:
+        words = _set(part) if part.startswith("[") else _plain(part)[0]
+        return f"in {words}" if part.startswith("[") and words[:1].isdigit() else words
+    first = (f"starting {side(start)}" if start.startswith("[") else side(start)) if start not in ("", "..") else ""
+    if end in ("", ".."):
+        return f"{first} ({'end unknown' if end == '' else 'onwards'})"
+    last = f"ending {side(end)}" if end.startswith("[") else f"until {side(end)}"
+    if not first:
+        return f"{last} ({'start unknown' if start == '' else 'from the beginning'})"
+    return f"{first}, {last}"
+
+
 @lru_cache(maxsize=4096)
 def _words(text: str) -> str:
-    if text.startswith(("[", "{")):
-        if not text.endswith("]" if text[0] == "[" else "}"):
-            raise DateError(f"'{text}': a set must close with the bracket it opens with")
-        return _set(text)
-    if "/" in text:
+    if "/" in text and not text.startswith("{"):  # an interval; a side may be a one-of set ("[a..b]/c")
         start, _, end = text.partition("/")
         if start in ("", "..") and end in ("", ".."):
             raise DateError(f"interval '{text}' has neither start nor end")
+        if start.startswith("[") or end.startswith("["):  # a side known only as one of several dates
+            return _uncertain_interval(start, end)
         if start == "..":
             return f"until {_plain(end)[0]}"
         if start == "":
@@ -123,6 +140,10 @@ def _words(text: str) -> str:
         if end == "":
             return f"from {_plain(start)[0]} (end unknown)"
         return _pair(start, end, "to")
+    if text.startswith(("[", "{")):
+        if not text.endswith("]" if text[0] == "[" else "}"):
+            raise DateError(f"'{text}': a set must close with the bracket it opens with")
+        return _set(text)
     return _plain(text)[0]
 
 
@@ -135,6 +156,8 @@ def date_in_words(edtf: str, note: str | None = None) -> str:
     '1933 to April 1936'
     >>> date_in_words("[1927-07..1928-06]")
     'late 1927 or early 1928'
+    >>> date_in_words("1928-03/[1928-04-19..1928-05-26]")
+    'March 1928, ending between 19 April and 26 May 1928'
     >>> date_in_words("1909", "the year of the move to Paris")
     '1909, derived: the year of the move to Paris'
 
