@@ -37,7 +37,6 @@ The research interface (:mod:`serge_kg.web.render`): ``/people``, ``/organizatio
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
@@ -60,12 +59,12 @@ from serge_kg.errors import QueryFileError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS
-from serge_kg.pipeline.export import DUMP_CONTENTS, DUMPS, FORMATS
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 from serge_kg.sources.text import load_sources
 
 from . import pages
+from .dumps import DumpFiles
 from .engine import (
     FORMAT_ALIASES,
     HTML,
@@ -83,7 +82,7 @@ from .engine import (
 )
 from .guard import MAX_QUERY_BYTES, QueryRefused
 from .pool import Limits
-from .protocol import negotiate, read_request, service_description
+from .protocol import negotiate, read_body, read_request, service_description
 from .render import LIST_BY_NAME, SORTS, Pages
 from .serving import DEFAULT_MAX_ROWS
 from .urls import Links
@@ -92,23 +91,6 @@ log = logging.getLogger(__name__)
 
 HTML_PAGE = "text/html; charset=utf-8"
 MAX_CACHED_PAGES = 20_000  # more than every page of the graph; beyond it pages are drawn per request
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, read no further than ``limit`` bytes.
-
-    :raises QueryRefused: 413 if it is longer.
-    """
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit():
-        if int(declared) > limit:
-            raise QueryRefused(413, f"the body is {declared} bytes long; this endpoint accepts at most {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise QueryRefused(413, f"the body is longer than {limit} bytes, the most this endpoint accepts")
-    return bytes(body)
 
 
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = DEFAULT_MAX_ROWS,
@@ -125,6 +107,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
     limiter: list[CapacityLimiter] = []  # made in the event loop, on first use
     public = (base_url or "").rstrip("/")  # "" = links relative to the site
     canonical = public or BASE.rstrip("/")  # RDF descriptions need absolute IRIs
+    dump_files = DumpFiles(engine, paths.build, canonical)
     sources = load_sources(paths.data / "sources")
     site = Pages(engine.asserted, engine.ontology, sources, list_queries(paths.queries))
     rendered: dict[tuple[str, str], bytes] = {}  # the graph does not change while serving: draw each page once
@@ -297,39 +280,14 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         body = await anyio.to_thread.run_sync(engine.void, canonical, media)
         return Response(body, media_type=media)
 
-    def dump_file(name: str, base: str) -> tuple[bytes, str]:
-        """The bytes and media type of one file of /dumps/ (made from the loaded graphs, like build/)."""
-        if name in OUTPUTS:
-            return engine.dump(name), FORMATS[DUMPS[name][0]][1]
-        if name == "void.ttl":
-            return engine.void(base, TURTLE), TURTLE
-        if name == "report.json" and (paths.build / name).is_file():
-            return (paths.build / name).read_bytes(), "application/json"
-        raise QueryRefused(404, f"no dump '{name}' (available: {', '.join(dump_names())})")
-
-    def dump_names() -> list[str]:
-        return [*OUTPUTS, "void.ttl", *(["report.json"] if (paths.build / "report.json").is_file() else [])]
-
     async def dump(request: Request) -> Response:
         name = request.path_params["name"]
-        body, media = await anyio.to_thread.run_sync(dump_file, name, base_of(request))
+        body, media = await anyio.to_thread.run_sync(dump_files.file, name)
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def dumps(request: Request) -> Response:
         """The dump files with what each holds, its size and SHA-256 (JSON, or text like sha256sum's)."""
-        base = base_of(request)
-
-        def listing() -> list[dict[str, Any]]:
-            out = []
-            for name in dump_names():
-                body, media = dump_file(name, base)
-                holds = DUMP_CONTENTS[DUMPS[name][1]] if name in DUMPS else (
-                    "the VoID/DCAT description of the dataset" if name == "void.ttl" else "the last build's report")
-                out.append({"name": name, "url": f"{base}/dumps/{name}", "mediaType": media, "contains": holds,
-                            "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()})
-            return out
-
-        files = await anyio.to_thread.run_sync(listing)
+        files = await anyio.to_thread.run_sync(dump_files.listing, base_of(request))
         if wanted(request, {"text/plain": "text", "application/json": "json"}, "text") == "json":
             return JSONResponse(files)
         lines = [f"{f['sha256']}  {f['name']}  ({f['bytes']} bytes, {f['mediaType']}: {f['contains']})" for f in files]

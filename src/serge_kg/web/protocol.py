@@ -21,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 from rdflib import DCTERMS, RDF, VOID, XSD, BNode, Graph, Literal, URIRef
+from starlette.requests import Request
 
 from serge_kg.namespaces import BASE, SD, W3C_FORMATS
 from serge_kg.pipeline.export import ASSERTED_GRAPH, INFERRED_GRAPH
@@ -219,3 +220,20 @@ def service_description(endpoint: str, triples: int) -> Graph:
     g.add((svc, DCTERMS.description, Literal(
         f"Read-only SPARQL endpoint of serge-kg ({BASE}). The default graph holds asserted and inferred triples.")))
     return g
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, read no further than ``limit`` bytes.
+
+    :raises QueryRefused: 413 if it is longer.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit():
+        if int(declared) > limit:
+            raise QueryRefused(413, f"the body is {declared} bytes long; this endpoint accepts at most {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise QueryRefused(413, f"the body is longer than {limit} bytes, the most this endpoint accepts")
+    return bytes(body)

@@ -33,8 +33,8 @@ from serge_kg.sources.text import load_sources
 
 from .catalog import LISTS
 from .engine import CSV, HTML, JSON, Engine, Job, encode
-from .pool import Limits
 from .pages import entity_graph
+from .pool import Limits
 from .render import SORTS, Pages
 from .urls import Links, static_file
 

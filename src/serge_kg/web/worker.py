@@ -12,10 +12,10 @@ import ctypes
 import os
 import resource
 import signal
-from dataclasses import dataclass
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
