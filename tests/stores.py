@@ -179,3 +179,6 @@ class Served:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+        engine = getattr(getattr(self.server.config.app, "state", None), "engine", None)
+        if engine is not None:  # our app: stop its query workers (lifespan is off under this runner)
+            engine.close()

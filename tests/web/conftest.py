@@ -4,61 +4,18 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from conftest import make_project
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import build
 from serge_kg.web.app import create_app
 from serge_kg.web.site import write_site
-
-
-def _root_conftest():  # type: ignore[no-untyped-def]
-    """tests/conftest.py, loaded under its own name (this file is also a module called ``conftest``)."""
-    spec = importlib.util.spec_from_file_location("serge_kg_tests_conftest", Path(__file__).parents[1] / "conftest.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_project = _root_conftest().make_project
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Uvicorn:
-    """An app under uvicorn on 127.0.0.1 in a background thread, stopped on exit."""
-
-    def __init__(self, app: object) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))  # type: ignore[arg-type]
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Uvicorn:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+from stores import Served, free_port  # noqa: F401 - free_port for the web tests
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -99,7 +56,7 @@ def web_project(tmp_path_factory: pytest.TempPathFactory) -> Paths:
 @pytest.fixture(scope="session")
 def live(web_project: Paths) -> Iterator[str]:
     """The app serving the mini project: its base URL."""
-    with Uvicorn(create_app(web_project)) as served:
+    with Served(create_app(web_project)) as served:
         yield served.url
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +13,6 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from SPARQLWrapper import CSV as SW_CSV
 from SPARQLWrapper import JSON as SW_JSON
@@ -26,6 +24,7 @@ from serge_kg.pipeline.build import build
 from serge_kg.web.app import create_app
 from serge_kg.web.guard import QueryRefused, check_query
 from serge_kg.web.protocol import negotiate
+from stores import Served
 
 pytestmark = pytest.mark.server
 
@@ -34,36 +33,6 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label ?l } ORDER BY ?s ?l LIMIT 20"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER (STR(?c) != STR(?f)) }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Served:
-    """An app under uvicorn on 127.0.0.1 in a background thread."""
-
-    def __init__(self, app: object) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))  # type: ignore[arg-type]
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.server.config.app.state.engine.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")

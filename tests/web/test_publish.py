@@ -6,6 +6,7 @@ Virtuoso (Digest authentication, named graphs only) is covered with the full gra
 from __future__ import annotations
 
 import time
+
 import httpx
 import pytest
 
