@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import pyoxigraph as ox
-
 from rdflib import Graph
 
 from serge_kg.paths import Paths

@@ -8,7 +8,6 @@ authority's own IRI, so a user can query with Wikidata's property IRIs or follow
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +16,8 @@ from rdflib import SKOS, Graph, Literal, URIRef
 
 from serge_kg.errors import RecordError
 from serge_kg.namespaces import SK, entity_iri
+
+from .csv_tables import read_table
 
 if TYPE_CHECKING:  # record_types holds the rows, so it imports this module
     from pathlib import Path
@@ -65,22 +66,13 @@ def read_authorities(path: Path, records: dict[str, Record],
     """Every row of ``path`` and every problem in it (unknown records or schemes, malformed or repeated
     identifiers, one scheme twice for a record, an empty ``how_verified``). A missing file means none."""
     name = file or str(path)
-    if not path.exists():
-        return [], []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [RecordError(name, None, None, None, f"cannot read: {exc}")]
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header != HEADER:
-        return [], [RecordError(name, 1, None, None, f"header is {header!r}", ",".join(HEADER))]
+    table, errors = read_table(path, name, HEADER)
+    if errors:
+        return [], errors
     rows: list[Authority] = []
-    errors: list[RecordError] = []
     seen: dict[tuple[str, str], int] = {}
     owner: dict[tuple[str, str], tuple[str, int]] = {}
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in table:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(HEADER):

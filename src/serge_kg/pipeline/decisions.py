@@ -7,7 +7,6 @@ record a candidate that is *not* the entity, so nobody links it later.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,8 @@ from rdflib import URIRef
 
 from serge_kg.errors import RecordError
 from serge_kg.namespaces import WD
-from serge_kg.strict_yaml import decode, read_bytes
+
+from .csv_tables import read_table
 
 HEADER = ["record_id", "qid", "decision", "how_verified"]
 DECISIONS = ("same", "no", "unsure")
@@ -46,22 +46,13 @@ def read_decisions(path: Path, known_ids: set[str], file: str | None = None,
     A missing file means no decisions. ``file`` is the name used in messages (default: ``path``).
     """
     name = file or str(path)
-    if not path.exists() and not path.is_symlink():
-        return [], []
-    errors: list[RecordError] = []
-    try:  # strictly: a FIFO, a device or a link out of the project is refused, not read
-        text = decode(read_bytes(path, root or path.parent), name)
-    except RecordError as exc:
-        return [], [RecordError(name, exc.line, None, None, exc.problem, exc.allowed)]
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header != HEADER:
-        return [], [RecordError(name, 1, None, None, f"header is {header!r}", ",".join(HEADER))]
+    table, errors = read_table(path, name, HEADER, root)
+    if errors:
+        return [], errors
     rows: list[Decision] = []
     by_record: dict[str, int] = {}
     same_qid: dict[str, tuple[str, int]] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in table:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(HEADER):

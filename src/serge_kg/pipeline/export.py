@@ -18,8 +18,17 @@ import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
 
 from serge_kg.errors import ExportError
-from serge_kg.namespaces import (ASSERTED_GRAPH, BASE, DATA_LICENSE, DATASET_IRI, ID, INFERRED_GRAPH, ONTOLOGY_IRI,
-                                 PREFIXES, SK)
+from serge_kg.namespaces import (
+    ASSERTED_GRAPH,
+    BASE,
+    DATA_LICENSE,
+    DATASET_IRI,
+    ID,
+    INFERRED_GRAPH,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    SK,
+)
 from serge_kg.query.engines import to_ox
 
 FORMATS: dict[str, tuple[str, str]] = {

