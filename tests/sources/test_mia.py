@@ -16,8 +16,6 @@ from serge_kg.sources.mia_index import MiaFormatError, dated_entries_without_tit
 ROOT = Path(__file__).parents[2]
 NAME = "001_9d9736ec8a788fa9.txt"
 SOURCE = ROOT / "data/sources" / NAME
-if not SOURCE.exists():
-    SOURCE = Path("/work/shared/seeds") / NAME
 OVERRIDES = ROOT / "data/mia/overrides.yaml"
 
 MONTH_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September",
