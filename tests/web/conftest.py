@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,6 +19,10 @@ from serge_kg.pipeline.build import build
 from serge_kg.web.app import create_app
 from serge_kg.web.site import write_site
 from stores import Served, free_port  # noqa: F401 - free_port for the web tests
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -72,3 +79,38 @@ def static_site(web_project: Paths, tmp_path_factory: pytest.TempPathFactory) ->
 def static_url(static_site: Path) -> Iterator[str]:
     with StaticServer(static_site) as served:
         yield served.url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (Debian package chromium; `python3 tasks.py test` installs it as root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true: {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A tab in a fresh context; any request to a host other than 127.0.0.1 is aborted and fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def guard(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1" or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    yield tab
+    context.close()
+    assert outside == [], f"the page asked hosts other than 127.0.0.1: {outside}"

@@ -7,21 +7,15 @@ kind, at 1280 and 390 pixels wide, are written to ``build/screenshots/`` as arte
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .browsing import NARROW, SHOTS, WIDE, serious, visit
+
 pytestmark = pytest.mark.server
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-NARROW, WIDE = 390, 1280
 # every page kind, with the mini project's example of it
 PAGE_KINDS = {"home": "/", "person": "/id/person/victor-serge", "event": "/id/event/deportation-orenburg",
               "organization": "/id/organization/ogpu", "place": "/id/place/orenburg",
@@ -33,29 +27,6 @@ PAGE_KINDS = {"home": "/", "person": "/id/person/victor-serge", "event": "/id/ev
 STATIC_KINDS = {"static-home": "/index.html", "static-person": "/id/person/victor-serge.html",
                 "static-search": "/search.html?q=kibalchich", "static-query": "/queries/life-timeline.html",
                 "static-list": "/works-by-date.html"}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (Debian package chromium; `python3 tasks.py test` installs it as root)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {message}")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": WIDE, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    yield tab
-    context.close()
 
 
 def test_search_kibalchich_and_reach_serge(page: Any, live: str) -> None:
@@ -100,32 +71,11 @@ def test_keyboard_focus_is_visible(page: Any, live: str) -> None:
     assert style not in ("none", "")
 
 
-def _visit(page: Any, url: str, name: str) -> None:
-    """Load once, then look at it wide and narrow (a resize re-lays the page out; no second load needed)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": WIDE, "height": 900})
-    page.goto(url)
-    if "search" in name and "static" in name:
-        page.wait_for_selector("#results .count")  # the index is fetched and searched by the page's script
-    for width in (WIDE, NARROW):
-        page.set_viewport_size({"width": width, "height": 900 if width == WIDE else 844})
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"))
-
-
-def _serious(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-    result = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes'][:3]]}"
-            for v in result.response["violations"] if v.get("impact") in ("critical", "serious")]
-
-
 def test_every_page_kind_fits_390px_and_passes_axe(page: Any, live: str) -> None:
     problems = {}
     for name, path in PAGE_KINDS.items():
-        _visit(page, live + path, name)
-        if found := _serious(page):
+        visit(page, live + path, name)
+        if found := serious(page):
             problems[name] = found
     assert problems == {}
 
@@ -133,8 +83,8 @@ def test_every_page_kind_fits_390px_and_passes_axe(page: Any, live: str) -> None
 def test_static_site_pages_fit_and_pass_axe_and_search_runs_in_the_browser(page: Any, static_url: str) -> None:
     problems = {}
     for name, path in STATIC_KINDS.items():
-        _visit(page, static_url + path, name)
-        if found := _serious(page):
+        visit(page, static_url + path, name)
+        if found := serious(page):
             problems[name] = found
     assert problems == {}
     page.goto(static_url + "/search.html?q=kibalchich")
