@@ -84,3 +84,15 @@ def test_query_without_summary_is_refused(tmp_path: Path) -> None:
     bad.write_text("SELECT * WHERE { ?s ?p ?o }")
     with pytest.raises(QueryFileError, match="summary"):
         parse_query_file(bad)
+
+
+def test_view_queries_are_saved_queries_and_share_the_reports_names(tmp_path: Path) -> None:
+    (tmp_path / "views").mkdir()
+    header = '#+ summary: A view\n#+ columns: {n: "the count"}\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n'
+    (tmp_path / "report.rq").write_text(header, encoding="utf-8")
+    (tmp_path / "views" / "map-places.rq").write_text(header, encoding="utf-8")
+    assert [q.name for q in list_queries(tmp_path)] == ["map-places", "report"]
+    assert find_query(tmp_path, "map-places").path == tmp_path / "views" / "map-places.rq"
+    (tmp_path / "views" / "report.rq").write_text(header, encoding="utf-8")
+    with pytest.raises(QueryFileError, match="named like reports: report"):
+        list_queries(tmp_path)

@@ -137,9 +137,21 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
                       str(meta.get("unbound") or ""))
 
 
+VIEWS = "views"  # the queries the timeline, map, network and bibliography pages draw from: saved queries too
+
+
 def list_queries(folder: Path, sub: str = "") -> list[SavedQuery]:
-    """The saved queries directly in ``folder/sub`` (reports), sorted by name."""
-    return [parse_query_file(p) for p in sorted((folder / sub).glob("*.rq"))]
+    """The saved queries directly in ``folder/sub``, sorted by name; for ``sub=""`` the reports and the views'.
+
+    :raises QueryFileError: if a view query has the name of a report (names are one namespace).
+    """
+    found = [parse_query_file(p) for p in sorted((folder / sub).glob("*.rq"))]
+    if sub == "":
+        views = [parse_query_file(p) for p in sorted((folder / VIEWS).glob("*.rq"))]
+        if clash := {q.name for q in found} & {q.name for q in views}:
+            raise QueryFileError(f"{folder / VIEWS}: view queries named like reports: {', '.join(sorted(clash))}")
+        found = sorted(found + views, key=lambda q: q.name)
+    return found
 
 
 def find_query(folder: Path, name_or_file: str) -> SavedQuery:
@@ -150,7 +162,8 @@ def find_query(folder: Path, name_or_file: str) -> SavedQuery:
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.exists():
         return parse_query_file(path)
-    for candidate in (folder / f"{name_or_file}.rq", folder / "checks" / f"{name_or_file}.rq"):
+    for candidate in (folder / f"{name_or_file}.rq", folder / VIEWS / f"{name_or_file}.rq",
+                      folder / "checks" / f"{name_or_file}.rq"):
         if candidate.exists():
             return parse_query_file(candidate)
     names = [q.name for q in list_queries(folder)]
