@@ -87,6 +87,8 @@ def test_event_page_dates_in_words_and_evidence_linked_to_the_source(live: str) 
     r = get(live, "/id/event/deportation-orenburg")
     assert_well_formed(r.text)
     assert "1933 to 1936" in r.text and "Weissman 2013, p." in r.text
+    facts = r.text[r.text.index("<dl"):r.text.index("</dl>")]
+    assert "<dt>To</dt>" in facts and "<dt>Where</dt>" not in facts  # the deportation's end is not repeated
     anchor = re.search(r'href="[^"]*/sources/wikipedia#(q-[0-9a-f]+)"', r.text)
     assert anchor, "no 'show in source' link"
     source = get(live, "/sources/wikipedia")

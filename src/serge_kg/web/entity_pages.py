@@ -97,8 +97,11 @@ def event(view: View, e: Entry) -> Context:
     parts = view.rows(view.back(iri, SK.partOfEvent))
     disagreements = [disagreement_view(view, d) for d in view.back(iri, SK.about) if d.kind == "disagreement"]
     shown = {p.entry.iri for p in parts} | {d["entry"].iri for d in disagreements}
-    return {"when": words(e.edtf), "places": view.refs(iri, SK.place),
-            "from_places": view.refs(iri, SK.fromPlace), "to_places": view.refs(iri, SK.toPlace),
+    from_places, to_places = view.refs(iri, SK.fromPlace), view.refs(iri, SK.toPlace)
+    # a journey's ends are also its places (derived sk:place); "Where" lists only the others
+    ends = {p.iri for p in from_places + to_places}
+    return {"when": words(e.edtf), "places": [p for p in view.refs(iri, SK.place) if p.iri not in ends],
+            "from_places": from_places, "to_places": to_places,
             "organizations": view.refs(iri, SK.organization), "roles": [(r, w) for r, w in roles if w],
             "works": view.refs(iri, SK.involvesWork), "part_of": view.refs(iri, SK.partOfEvent),
             "parts": parts, "disagreements": disagreements, "quotes": view.evidence.of(iri),
