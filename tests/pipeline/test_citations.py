@@ -125,7 +125,8 @@ def _work(date: str, earliest: dt.date, latest: dt.date, title: str = "T") -> Wo
 
 @pytest.mark.parametrize(("date", "earliest", "latest", "expected"), [
     ("1937-06-02", dt.date(1937, 6, 2), dt.date(1937, 6, 2), {"date-parts": [[1937, 6, 2]]}),
-    ("1936-11-07/1936-11-08", dt.date(1936, 11, 7), dt.date(1936, 11, 8), {"date-parts": [[1936, 11, 7], [1936, 11, 8]]}),
+    ("1936-11-07/1936-11-08", dt.date(1936, 11, 7), dt.date(1936, 11, 8),
+     {"date-parts": [[1936, 11, 7], [1936, 11, 8]]}),
     ("1909?", dt.date(1909, 1, 1), dt.date(1909, 12, 31), {"date-parts": [[1909]], "circa": True}),
     ("[1927-07..1928-06]", dt.date(1927, 7, 1), dt.date(1928, 6, 30), {"date-parts": [[1927, 7], [1928, 6]],
                                                                        "circa": True}),

@@ -3,6 +3,7 @@ axe-core, no sideways scroll at 390 px, no request to another host (the ``page``
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -79,7 +80,7 @@ def test_downloads_are_offered_and_served(bibliography: Any) -> None:
         link.click()
     assert info.value.suggested_filename.endswith(".bib")
     assert urlsplit(info.value.url).hostname == "127.0.0.1"
-    assert "@book{conquered-city-greeman-2011," in open(info.value.path(), encoding="utf-8").read()
+    assert "@book{conquered-city-greeman-2011," in Path(info.value.path()).read_text(encoding="utf-8")
 
 
 def test_without_javascript_everything_is_listed_and_the_form_stays_hidden(browser: Any, live: str) -> None:

@@ -213,7 +213,7 @@ def to_bibtex(bib: Bibliography) -> bytes:
         text = data.to_string("bibtex")
     except Exception as exc:  # pybtex raises its own BibTeXError and plain ValueErrors
         raise ExportError(f"cannot write the BibTeX bibliography: {exc}") from exc
-    return (f"% {HEADER}\n\n{text}").encode("utf-8")
+    return f"% {HEADER}\n\n{text}".encode()
 
 
 def citation_file(fmt: str, bib: Bibliography) -> bytes:
