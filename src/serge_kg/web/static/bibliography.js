@@ -41,6 +41,11 @@
     document.querySelectorAll("section.kind-group").forEach(function (s) {
       s.hidden = !s.querySelector("li.work:not([hidden])");
     });
+    // the table of kinds offers only the kinds still shown
+    document.querySelectorAll("nav.toc a[href^='#kind-']").forEach(function (a) {
+      var heading = document.getElementById(a.getAttribute("href").slice(1));
+      a.parentNode.hidden = !heading || !!heading.closest("[hidden]");
+    });
     var miaShown = 0;
     mia.forEach(function (li) {
       var visible = (!want.kind || li.getAttribute("data-kind") === want.kind) && passes(li, want);
