@@ -43,8 +43,12 @@ def test_filter_by_kind(bibliography: Any) -> None:
     assert sorted(shown(bibliography, "li.work")) == ["From Lenin to Stalin", "Year One of the Russian Revolution"]
     assert status.inner_text().startswith(f"Showing 2 of {everything} works")
     assert bibliography.get_by_role("heading", name="Novel (1)").is_hidden()
-    bibliography.get_by_role("button", name="Show everything").click()
-    assert len(shown(bibliography, "li.work")) == everything
+    kinds = bibliography.get_by_role("navigation", name="Kinds of work")
+    assert kinds.get_by_role("link", name="Novel").is_hidden() and kinds.get_by_role("link", name="History").is_visible()
+    bibliography.get_by_role("button", name="Show everything").click()  # the form resets, then the list
+    bibliography.wait_for_function("() => !document.querySelector('li.work[hidden]')")
+    assert len(shown(bibliography, "li.work")) == everything and bibliography.get_by_label("Kind", exact=True) \
+        .input_value() == ""
 
 
 def test_filter_by_language_keeps_works_with_an_edition_in_it(bibliography: Any) -> None:
