@@ -32,7 +32,7 @@ from serge_kg.query.saved import bindings_for, find_query
 from .engine import HTML, Engine, Job
 from .guard import QueryRefused
 from .query_pages import to_rdflib
-from .render import Pages
+from .render import ENV, Pages
 from .urls import Links
 
 PAGE = "bibliography"
@@ -176,6 +176,7 @@ class BibliographyView:
 def routes(engine: Engine, pages: Pages, queries: Path, base: str) -> list[Route]:
     """The bibliography's routes for the app; ``base`` is the public base of links ("" = relative)."""
     view = BibliographyView(engine, pages, queries)
+    ENV.get_template("bibliography.html")  # compiled now (a few hundred ms), not on the first visitor's time
 
     async def page(request: Request) -> Response:
         fmt = request.query_params.get("format")
