@@ -124,3 +124,24 @@ def test_query_too_deep_for_the_engine_exits_2(mini, tmp_path) -> None:  # type:
     for engine in ("oxigraph", "rdflib"):
         code, _, err = run_cli(mini, "query", str(deep), "--engine", engine)
         assert code == 2 and "nests brackets 3000 deep (line 2)" in err and "Traceback" not in err
+
+
+def test_export_bibliography_as_bibtex_and_csl_json(mini: Paths, tmp_path: Path) -> None:
+    out = tmp_path / "serge.bib"
+    code, _, err = run(mini, "export", "--format", "bibtex", "-o", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert code == 0 and f"wrote {out}" in err
+    assert "@book{conquered-city-greeman-2011," in text and 'translator = "Greeman, Richard"' in text
+    assert not list(tmp_path.glob(".serge.bib.*"))  # written through a temporary file, then renamed
+    code, text, _ = run(mini, "export", "--format", "csl-json")
+    items = {i["id"]: i for i in json.loads(text)}
+    assert code == 0 and items["conquered-city-greeman-2011"]["ISBN"] == "9781590173664"
+    assert items["conquered-city"]["issued"] == {"date-parts": [[1932]]}
+
+
+def test_export_unknown_format_suggests_the_nearest(mini: Paths, tmp_path: Path) -> None:
+    code, out, err = run(mini, "export", "--format", "bibtx", "-o", str(tmp_path / "x.bib"))
+    assert code == 2 and "Did you mean 'bibtex'?" in err and "Traceback" not in err + out
+    assert not (tmp_path / "x.bib").exists()
+    code, _, err = run(mini, "export", "--format", "csljson")
+    assert code == 2 and "Did you mean 'csl-json'" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Callable
@@ -63,3 +64,12 @@ def progress_printer(quiet: bool) -> Callable[[str], None]:
     return say
 
 
+
+
+class SuggestingChoice(click.Choice):
+    """A choice whose error also says "did you mean ...?" with the nearest allowed values."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        near = difflib.get_close_matches(str(value).lower(), [str(c) for c in self.choices], n=2, cutoff=0.5)
+        hint = f" Did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        return super().get_invalid_choice_message(value, ctx) + hint

@@ -13,8 +13,10 @@ import click
 
 from serge_kg.errors import NonConformingError
 from serge_kg.pipeline.answer import answer
+from serge_kg.pipeline.bibliography import collect, graph_runner
 from serge_kg.web.serving import DEFAULT_MAX_ROWS
 from serge_kg.pipeline.build import build, load_graphs
+from serge_kg.pipeline.citations import CITATION_FORMATS, citation_file
 from serge_kg.pipeline.export import FORMATS, load_context, serialize, write_atomic
 from serge_kg.pipeline.records import load_dataset
 from serge_kg.query.render import DATE_STYLES, RESULT_FORMATS, render, render_rows
@@ -24,7 +26,7 @@ from serge_kg.reports.stats import compute
 from serge_kg.wikidata.quickstatements import quickstatements
 
 from .browse import search_cmd, site_cmd
-from .common import EXIT_CODES, echo_err, handle_errors, progress_printer, project_paths
+from .common import EXIT_CODES, SuggestingChoice, echo_err, handle_errors, progress_printer, project_paths
 from .link import link
 
 
@@ -215,21 +217,29 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
 
 @main.command("export", epilog="Examples:\n\n  serge-kg export --format turtle -o serge.ttl\n\n"
               "  serge-kg export --format jsonld --inferred > serge.jsonld\n\n"
-              "  serge-kg export --format quickstatements -o serge.qs\n\n" + EXIT_CODES)
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, "quickstatements"]), default="turtle",
-              show_default=True, help="An RDF syntax, or quickstatements: our sourced facts about "
-              "Wikidata-linked entities as QuickStatements V1 lines with S854 references.")
+              "  serge-kg export --format quickstatements -o serge.qs\n\n"
+              "  serge-kg export --format bibtex -o serge.bib      (import into Zotero: File > Import)\n\n"
+              "  serge-kg export --format csl-json -o serge.json\n\n" + EXIT_CODES)
+@click.option("--format", "fmt", type=SuggestingChoice([*FORMATS, "quickstatements", *CITATION_FORMATS]),
+              default="turtle", show_default=True, help="An RDF syntax; quickstatements: our sourced facts about "
+              "Wikidata-linked entities as QuickStatements V1 lines with S854 references; bibtex or csl-json: "
+              "Serge's works with their translations and editions (translator, publisher, place, year, ISBN) "
+              "for reference managers such as Zotero.")
 @click.option("--inferred", is_flag=True, help="Include the OWL-RL inferred triples (TriG/N-Quads: as a second named graph).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.pass_context
 @handle_errors
 def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
-    """Serialise the graph (asserted triples, or with --inferred also the inferred ones)."""
+    """Serialise the graph (asserted triples, or with --inferred also the inferred ones), or the bibliography."""
     paths = project_paths(ctx)
-    asserted, extra = load_graphs(paths, inferred=inferred and fmt != "quickstatements", progress=progress_printer(True))
+    citations = fmt in CITATION_FORMATS  # the bibliography's view queries ask the default graph: both parts
+    asserted, extra = load_graphs(paths, inferred=citations or (inferred and fmt != "quickstatements"),
+                                  progress=progress_printer(True))
     if fmt == "quickstatements":
         data = quickstatements(asserted, paths.queries)
+    elif citations:
+        data = citation_file(fmt, collect(graph_runner(paths.queries, asserted, extra)))
     else:
         data = serialize(fmt, asserted, extra if inferred else None, load_context(paths.context))
     if output:

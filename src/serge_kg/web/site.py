@@ -31,6 +31,7 @@ from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, list_queries
 from serge_kg.sources.text import load_sources
 
+from . import bibliography_page
 from .catalog import LISTS
 from .engine import CSV, HTML, JSON, Engine, Job, encode
 from .pages import entity_graph
@@ -178,6 +179,7 @@ def _write_all(engine: Engine, pages: Pages, w: _Writer, note: Progress) -> None
     w.file("search-index.json", json.dumps(pages.search_index(_links("search")), ensure_ascii=False,
                                            separators=(",", ":")).encode("utf-8"))
     w.page("downloads", pages.downloads(_links("downloads"), dumps))
+    bibliography_page.write_static(engine, pages, engine.paths.queries, w.page, w.file)
     for name in dumps:
         w.file(f"dumps/{name}", engine.dump(name))
     w.file("404.html", pages.not_found(Links(static=True), "There is no such page in this site.", ""))
