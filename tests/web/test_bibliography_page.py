@@ -30,6 +30,7 @@ def test_page_lists_a_work_with_its_translation(live: str) -> None:
     assert "<script>" not in html and 'src="/static/bibliography.js"' in html
     # the filter form does nothing without the script, so it is hidden until the script shows it
     assert '<form id="bib-filter" class="bib-filter" hidden' in html
+    assert "with their 1 translation or edition (" in html  # counts agree with their nouns
 
 
 def test_page_shows_dates_in_words_and_the_mia_writings_by_year(live: str) -> None:
