@@ -63,7 +63,7 @@ from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 from serge_kg.sources.text import load_sources
 
-from . import pages
+from . import map_page, pages
 from .dumps import DumpFiles
 from .engine import (
     FORMAT_ALIASES,
@@ -304,6 +304,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
               Route("/dumps/{name}", dump),
               *(Route(f"/{name}", listing) for name in LIST_BY_NAME), Route("/search", search),
               Route("/search.json", search_json), Route("/sources/{sid}", source_page), Route("/downloads", downloads),
+              Route("/map", map_page.live_handler(engine, site.render, paths.queries, Links(public))),
               Mount("/static", StaticFiles(directory=str(files("serge_kg.web") / "static")), name="static")]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])
