@@ -7,7 +7,7 @@
 
   var LAND_STYLE = { color: "#8d8171", weight: 0.6, fillColor: "#e9e1d1", fillOpacity: 1 };
   var MARKER_STYLE = { color: "#641212", weight: 1.5, fillColor: "#8a1c1c", fillOpacity: 0.55 };
-  var PATH_STYLE = { color: "#1a5fb4", weight: 2, opacity: 0.85 };
+  var PATH_STYLE = { color: "#1a5fb4", weight: 2, opacity: 0.85, interactive: false };
 
   function radius(events) {
     return 4 + 3 * Math.sqrt(events || 0);
@@ -83,8 +83,9 @@
     } else {
       map.fitBounds(around, { padding: [20, 20] });
     }
-    var markers = drawPlaces(map, data.places);
+    /* the line first, so that the markers on it stay clickable */
     var line = data.path.length ? drawPath(map, data.path) : null;
+    var markers = drawPlaces(map, data.places);
     /* for the page's tests and for anyone scripting the page: what was drawn, in order */
     window.sergeKgMap = { map: map, markers: markers, path: line, stops: data.path };
     drawLand(map, data.land, function () { el.setAttribute("data-drawn", "true"); });
