@@ -78,11 +78,16 @@
     map.attributionControl.addAttribution("Coordinates: GeoNames (CC BY 4.0) · land: Natural Earth · Leaflet");
     /* Serge's path, or every place without one; the other places are a zoom out away */
     var around = (data.path.length ? data.path : data.places).map(function (p) { return [p.lat, p.long]; });
-    if (data.zoom) {
-      map.setView(around[0], data.zoom);
-    } else {
-      map.fitBounds(around, { padding: [20, 20] });
+    function fit() {
+      if (data.zoom) {
+        map.setView(around[0], data.zoom);
+      } else {
+        map.fitBounds(around, { padding: [20, 20] });
+      }
     }
+    fit();
+    /* a new window width (a phone turned, a window resized) shows the whole path again */
+    map.on("resize", fit);
     /* the line first, so that the markers on it stay clickable */
     var line = data.path.length ? drawPath(map, data.path) : null;
     var markers = drawPlaces(map, data.places);
