@@ -59,7 +59,7 @@ def drawn(page: Any) -> dict[str, Any]:
     return page.evaluate("""() => ({
         markers: sergeKgMap.markers.map(m => m.getTooltip().getContent()),
         path: sergeKgMap.path ? sergeKgMap.path.getLatLngs().map(p => [p.lat, p.lng]) : [],
-        land: document.querySelectorAll('#map .leaflet-land-pane path').length})""")
+        land: document.querySelectorAll('#map .leaflet-land-pane canvas').length})""")
 
 
 def check_map(page: Any, url: str, name: str, path_json: list[dict[str, Any]]) -> None:
