@@ -116,3 +116,15 @@ def test_place_pages_have_a_small_map_only_with_a_point(page: Any, real_live: st
     assert serious(page) == []
     page.goto(f"{base}/id/place/lubyanka{suffix}")
     assert page.locator("#map").count() == 0
+
+
+def test_a_project_without_coordinates_lists_its_places_and_draws_no_guess(page: Any, live: str) -> None:
+    """The mini slice has no GeoNames table: the map draws no marker and no line, and lists every place."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live + "/map")
+    seen = drawn(page)
+    assert errors == [] and seen["markers"] == [] and seen["path"] == [] and seen["land"] > 0
+    unplaced = page.get_by_role("region", name=re.compile("^Places not on the map"))
+    assert unplaced.get_by_role("link", name="Orenburg").count() == 1
+    assert "not on the map: no coordinates" in page.get_by_role("region", name=re.compile("^Serge's path")).inner_text()

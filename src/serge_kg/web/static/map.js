@@ -81,7 +81,9 @@
     /* Serge's path, or every place without one; the other places are a zoom out away */
     var around = (data.path.length ? data.path : data.places).map(function (p) { return [p.lat, p.long]; });
     function fit() {
-      if (data.zoom) {
+      if (!around.length) {
+        map.setView([30, 0], 1); /* nothing to draw: the whole world, the page lists why */
+      } else if (data.zoom) {
         map.setView(around[0], data.zoom);
       } else {
         map.fitBounds(around, { padding: [20, 20] });
