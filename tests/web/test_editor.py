@@ -15,11 +15,12 @@ from serge_kg.errors import QueryFileError, QueryParameterError
 from serge_kg.namespaces import PREFIXES
 from serge_kg.paths import Paths
 from serge_kg.query.saved import list_queries
-from serge_kg.web.editor import START, editor_context
+from serge_kg.web.editor import FIRST, editor_context
 from serge_kg.web.urls import Links
 
 from .browsing import serious, visit
 
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
@@ -35,7 +36,7 @@ def test_context_offers_every_saved_query_bound_to_its_defaults(web_project: Pat
     queries = {q.name: q for q in list_queries(web_project.queries)}
     ctx = editor_context(Links(), queries, graph)
     data = ctx["editor_data"]
-    assert data["endpoint"] == "/sparql" and data["query"] == START
+    assert data["endpoint"] == "/sparql" and data["query"] == queries[FIRST].text == data["examples"][FIRST]
     assert data["prefixes"] == PREFIXES and data["completers"] == ["variables"]
     assert set(data["examples"]) == set(queries) and [e["name"] for e in ctx["examples"]] == sorted(queries)
     residences = data["examples"]["residences"]
@@ -76,8 +77,13 @@ def run_query(page: Any) -> str:
 def test_yasgui_counts_the_triples_through_the_endpoint(page: Any, live: str, graph: Graph) -> None:
     visit(page, live + "/sparql", "editor")
     editor_ready(page)
-    assert page.evaluate("sergeKgEditor.getTab().getYasqe().getValue()") == START
+    first = page.evaluate("JSON.parse(document.getElementById('editor-data').textContent).examples['counts-per-class']")
+    assert page.evaluate("sergeKgEditor.getTab().getYasqe().getValue()") == first
     assert page.evaluate("sergeKgEditor.getTab().getEndpoint()") == live + "/sparql"
+    page.locator("#yasgui .CodeMirror").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(COUNT)
+    assert page.evaluate("sergeKgEditor.getTab().getYasqe().getValue()") == COUNT
     shown = run_query(page)
     assert re.search(rf'"{len(graph)}"', shown), shown  # asserted + inferred, as the default graph
     # typing prefixed names and asking for completions calls no other host (the page fixture checks)
@@ -87,6 +93,9 @@ def test_yasgui_counts_the_triples_through_the_endpoint(page: Any, live: str, gr
     page.keyboard.press("Control+Space")
     page.wait_for_timeout(500)
     assert page.evaluate("sergeKgEditor.getTab().getYasqe().config.autocompleters") == ["variables"]
+    page.get_by_role("button", name="Add the project prefixes to the query").click()
+    text = page.evaluate("sergeKgEditor.getTab().getYasqe().getValue()")
+    assert "PREFIX sk: <https://w3id.org/serge-kg/ontology#>" in text and COUNT in text
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert serious(page) == []

@@ -24,7 +24,7 @@ from .urls import Links
 
 SCRIPTS = ("static/vendor/zazuko-yasgui/yasgui.min.js", "static/editor.js")
 STYLES = ("static/vendor/zazuko-yasgui/yasgui.min.css", "static/editor.css")
-START = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+FIRST = "counts-per-class"  # the saved query the editor opens with, unless asked for another
 LOCAL_COMPLETERS = ("variables",)  # the others (prefixes, property, class) call prefix.cc and LOV
 
 
@@ -42,7 +42,7 @@ def bound_text(q: SavedQuery, values: Mapping[str, str], graph: Graph) -> str:
 def editor_context(links: Links, queries: Mapping[str, SavedQuery], graph: Graph, saved: str = "",
                    values: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The editor page's context: the examples (every saved query, bound to its defaults), the prefixes,
-    the endpoint, and the query to open first (``saved`` with ``values``, or a count of the triples).
+    the endpoint, and the query to open first (``saved`` with ``values``, or :data:`FIRST`).
 
     :raises QueryFileError: if ``saved`` names no saved query; :raises QueryParameterError: for a bad value.
     """
@@ -53,11 +53,11 @@ def editor_context(links: Links, queries: Mapping[str, SavedQuery], graph: Graph
         except QueryParameterError:
             text = q.text  # a parameter without a usable default: as written
         examples.append({"name": q.name, "summary": q.summary, "text": text, "page": links.to(f"queries/{q.name}")})
-    first, title = START, "Count the triples"
-    if saved:
-        if saved not in queries:
-            raise QueryFileError(f"no saved query '{saved}'")
-        first, title = bound_text(queries[saved], values or {}, graph), queries[saved].summary
+    if saved and saved not in queries:
+        raise QueryFileError(f"no saved query '{saved}'")
+    opened = queries.get(saved or FIRST)
+    first = bound_text(opened, values or {}, graph) if opened else ""
+    title = opened.summary if opened else ""
     data = {"endpoint": links.to("sparql"), "prefixes": dict(PREFIXES), "query": first, "title": title,
             "completers": list(LOCAL_COMPLETERS), "examples": {e["name"]: e["text"] for e in examples}}
     return {"examples": examples, "prefixes": sorted(PREFIXES.items()), "editor_data": data, "saved": saved,

@@ -82,5 +82,9 @@
       el.scrollIntoView({ block: "start" });
     });
   });
+  document.getElementById("add-prefixes").addEventListener("click", function () {
+    yasqe().addPrefixes(data.prefixes);
+    yasqe().focus();
+  });
   window.sergeKgEditor = yasgui; /* for the page's tests */
 })();
