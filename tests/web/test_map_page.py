@@ -93,3 +93,11 @@ def test_a_place_page_map_only_where_there_is_a_point(graph: Graph) -> None:
     assert small is not None and (small["lat"], small["long"]) == (51.76712, 55.09883)
     assert small["land"] == "../../static/vendor/world-atlas/land-50m.json"
     assert place_map(links, graph, URIRef(ID["place/lubyanka"]), "Lubyanka") is None
+
+
+def test_a_view_query_that_fails_is_an_error_not_an_empty_map(answers: tuple[Outcome, Outcome]) -> None:
+    from serge_kg.errors import QueryExecutionError
+    from serge_kg.web.map_page import outcomes
+    from serge_kg.web.worker import Reply
+    with pytest.raises(QueryExecutionError, match="map-path did not answer: query timed out"):
+        outcomes([Reply(200, outcome=answers[0]), Reply(503, message="query timed out")])

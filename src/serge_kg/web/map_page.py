@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from serge_kg.datewords import date_in_words
-from serge_kg.errors import QueryParameterError
+from serge_kg.errors import QueryExecutionError
 from serge_kg.namespaces import WGS84
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query
@@ -112,12 +112,12 @@ def map_jobs(queries: Path, graph: Graph) -> list[Job]:
 def outcomes(replies: list[Reply]) -> tuple[Outcome, Outcome]:
     """The outcomes of the two jobs' replies.
 
-    :raises QueryParameterError: if one of them failed (its message says why).
+    :raises QueryExecutionError: if one of them failed (its message says why).
     """
     found = []
     for name, reply in zip(QUERIES, replies):
         if reply.outcome is None:
-            raise QueryParameterError(f"the view query {name} did not answer: {reply.message or reply.status}")
+            raise QueryExecutionError(f"the view query {name} did not answer: {reply.message or reply.status}")
         found.append(reply.outcome)
     return found[0], found[1]
 
