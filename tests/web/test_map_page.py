@@ -10,12 +10,13 @@ import pytest
 from rdflib import Graph, URIRef
 
 from conftest import union
+from serge_kg.errors import QueryExecutionError
 from serge_kg.namespaces import ID, SK, WGS84
 from serge_kg.pipeline.build import BuildResult
 from serge_kg.query.engines import to_oxigraph
-from serge_kg.web.map_page import map_context, map_jobs, place_map, places_from, stops_from
+from serge_kg.web.map_page import map_context, map_jobs, outcomes, place_map, places_from, stops_from
 from serge_kg.web.urls import Links
-from serge_kg.web.worker import Outcome, execute
+from serge_kg.web.worker import Outcome, Reply, execute
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
@@ -96,8 +97,5 @@ def test_a_place_page_map_only_where_there_is_a_point(graph: Graph) -> None:
 
 
 def test_a_view_query_that_fails_is_an_error_not_an_empty_map(answers: tuple[Outcome, Outcome]) -> None:
-    from serge_kg.errors import QueryExecutionError
-    from serge_kg.web.map_page import outcomes
-    from serge_kg.web.worker import Reply
     with pytest.raises(QueryExecutionError, match="map-path did not answer: query timed out"):
         outcomes([Reply(200, outcome=answers[0]), Reply(503, message="query timed out")])
