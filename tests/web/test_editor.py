@@ -80,6 +80,7 @@ def test_yasgui_counts_the_triples_through_the_endpoint(page: Any, live: str, gr
     first = page.evaluate("JSON.parse(document.getElementById('editor-data').textContent).examples['counts-per-class']")
     assert page.evaluate("sergeKgEditor.getTab().getYasqe().getValue()") == first
     assert page.evaluate("sergeKgEditor.getTab().getEndpoint()") == live + "/sparql"
+    assert not page.locator("#yasgui .yasqe_share").is_visible()  # it would link to /sparql?query=, not here
     page.locator("#yasgui .CodeMirror").click()
     page.keyboard.press("Control+A")
     page.keyboard.type(COUNT)
