@@ -26,6 +26,7 @@ from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query
 
 from .engine import HTML, Engine, Job
+from .guard import QueryRefused
 from .urls import Links
 from .worker import Outcome, Reply
 
@@ -171,13 +172,16 @@ def render_map(render: Callable[..., bytes], links: Links, replies: list[Reply])
 
 def live_handler(engine: Engine, render: Callable[..., bytes], queries: Path,
                  links: Links) -> Callable[[Request], Awaitable[Response]]:
-    """The ``/map`` route: the two queries run in the server's workers once, the page kept."""
+    """The ``/map`` route: the two queries run in the server's workers once, the page kept (503 if they fail)."""
     drawn: list[bytes] = []
 
     async def page(request: Request) -> Response:
         if not drawn:
             replies = [await anyio.to_thread.run_sync(engine.execute, job) for job in map_jobs(queries, engine.asserted)]
-            drawn.append(render_map(render, links, replies))
+            try:
+                drawn.append(render_map(render, links, replies))
+            except QueryExecutionError as exc:  # a worker timed out or failed: try again on the next request
+                raise QueryRefused(503, str(exc), {"Retry-After": "5"}) from exc
         return Response(drawn[0], media_type="text/html; charset=utf-8")
     return page
 
