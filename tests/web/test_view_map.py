@@ -94,6 +94,8 @@ def test_live_map_markers_path_and_click(page: Any, real_live: str) -> None:
     check_map(page, real_live + "/map", "map", rows["results"]["bindings"])
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("#map").scroll_into_view_if_needed()
+    page.wait_for_function("sergeKgMap.map.getSize().x === document.getElementById('map').clientWidth")
+    page.wait_for_timeout(300)  # the map refits its path to the new width
     point = page.evaluate("""() => { const m = sergeKgMap.markers.find(m => m.getTooltip().getContent()
         .startsWith('Orenburg (')); const p = sergeKgMap.map.latLngToContainerPoint(m.getLatLng());
         const r = document.getElementById('map').getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""")

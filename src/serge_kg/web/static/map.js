@@ -82,11 +82,11 @@
     var around = (data.path.length ? data.path : data.places).map(function (p) { return [p.lat, p.long]; });
     function fit() {
       if (!around.length) {
-        map.setView([30, 0], 1); /* nothing to draw: the whole world, the page lists why */
+        map.setView([30, 0], 1, { animate: false }); /* nothing to draw: the whole world, the page lists why */
       } else if (data.zoom) {
-        map.setView(around[0], data.zoom);
+        map.setView(around[0], data.zoom, { animate: false });
       } else {
-        map.fitBounds(around, { padding: [20, 20] });
+        map.fitBounds(around, { padding: [20, 20], animate: false });
       }
     }
     fit();
