@@ -63,7 +63,7 @@ from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 from serge_kg.sources.text import load_sources
 
-from . import bibliography_page, pages
+from . import bibliography_page, editor, map_page, pages
 from .dumps import DumpFiles
 from .engine import (
     FORMAT_ALIASES,
@@ -160,7 +160,11 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
                              request.headers.get("content-type"), body)
         endpoint = f"{canonical}/sparql"
         if not asked.query:
-            media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT, RDFXML: RDFXML}, TURTLE)
+            media = wanted(request, {TURTLE: TURTLE, JSONLD: JSONLD, NT: NT, RDFXML: RDFXML, HTML: HTML}, TURTLE)
+            if media == HTML and request.method == "GET":  # a browser: the SPARQL editor (web/editor.py)
+                return Response(*editor.editor_page(site.render, Links(public), site.queries, engine.asserted,
+                                                    dict(request.query_params)), media_type=HTML_PAGE)
+            media = TURTLE if media == HTML else media
             return Response(rdf_bytes(service_description(endpoint, len(engine.asserted) +
                                                                   len(engine.inferred)), media, engine.context),
                             media_type=media)
@@ -305,6 +309,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
               *(Route(f"/{name}", listing) for name in LIST_BY_NAME), Route("/search", search),
               Route("/search.json", search_json), Route("/sources/{sid}", source_page), Route("/downloads", downloads),
               *bibliography_page.routes(engine, site, paths.queries, public),
+              Route("/map", map_page.live_handler(engine, site.render, paths.queries, Links(public))),
               Mount("/static", StaticFiles(directory=str(files("serge_kg.web") / "static")), name="static")]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])

@@ -129,7 +129,7 @@ class BibliographyView:
         languages = sorted({lang for w in bib.works for lang in w.languages})
         years = [y for w in bib.works for t in (w, *w.expressions) if t.years for y in t.years]
         return self.pages.render(
-            "bibliography.html", links, "Bibliography", PAGE, view=PAGE, groups=groups, mia=mia,
+            "bibliography.html", links, "Bibliography", PAGE, groups=groups, mia=mia,
             total=len(bib.works), expressions=len(bib.expressions), mia_total=sum(len(g["writings"]) for g in mia),
             languages=languages, first_year=min(years, default=0), last_year=max(years, default=0),
             queries=[self.pages.queries[n] for n in ("bibliography-works", "bibliography-editions",

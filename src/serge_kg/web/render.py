@@ -15,7 +15,7 @@ from rdflib import OWL, Graph, URIRef
 from serge_kg.query.saved import SavedQuery
 from serge_kg.sources.text import Source
 
-from . import entity_pages, query_pages
+from . import entity_pages, map_page, query_pages
 from .catalog import KIND_LIST, LIST_BY_NAME, LISTS, Catalog, Entry
 from .evidence import EvidenceIndex
 from .search import SearchIndex, suggest_names, words_of
@@ -38,7 +38,8 @@ class NavItem:
 
 
 def nav(links: Links, current: str) -> list[NavItem]:
-    items = [(k.title, k.name) for k in LISTS] + [("Queries", "queries"), ("SPARQL", "sparql"),
+    items = [(k.title, k.name) for k in LISTS] + [("Map", "map"), ("Bibliography", "bibliography"), ("Queries", "queries"),
+                                                   ("SPARQL", "sparql"),
                                                    ("Downloads", "downloads")]
     # a static site has no endpoint to send queries to
     return [NavItem(t, links.to(p), p == current) for t, p in items if not (links.static and p == "sparql")]
@@ -77,6 +78,8 @@ class Pages:
             return None
         template, ctx = entity_pages.entity_context(self.view, entry)
         same = sorted(str(o) for o in self.graph.objects(iri, OWL.sameAs))
+        if entry.kind == "place":
+            ctx["place_map"] = map_page.place_map(links, self.graph, iri, entry.label)
         return self.render(template, links, entry.label, _list_of(entry), entry=entry, same_as=same, **ctx)
 
     def listing(self, links: Links, name: str, sort: str = "name", type_: str = "") -> bytes | None:

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -31,7 +32,7 @@ from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, list_queries
 from serge_kg.sources.text import load_sources
 
-from . import bibliography_page
+from . import bibliography_page, map_page
 from .catalog import LISTS
 from .engine import CSV, HTML, JSON, Engine, Job, encode
 from .pages import entity_graph
@@ -180,13 +181,21 @@ def _write_all(engine: Engine, pages: Pages, w: _Writer, note: Progress) -> None
                                            separators=(",", ":")).encode("utf-8"))
     w.page("downloads", pages.downloads(_links("downloads"), dumps))
     bibliography_page.write_static(engine, pages, engine.paths.queries, w.page, w.file)
+    w.page("map", map_page.static_page(engine, pages.render, engine.paths.queries, _links("map")))
     for name in dumps:
         w.file(f"dumps/{name}", engine.dump(name))
     w.file("404.html", pages.not_found(Links(static=True), "There is no such page in this site.", ""))
     static = files("serge_kg.web") / "static"
-    for item in static.iterdir():
+    _copy_static(static, "static", w)
+
+
+def _copy_static(folder: Traversable, prefix: str, w: _Writer) -> None:
+    """The scripts, styles and vendored libraries (with their licence files), sub-folders included."""
+    for item in folder.iterdir():
         if item.is_file():
-            w.file(f"static/{item.name}", item.read_bytes())
+            w.file(f"{prefix}/{item.name}", item.read_bytes())
+        elif item.is_dir():
+            _copy_static(item, f"{prefix}/{item.name}", w)
 
 
 def _sitemap(root: Path, report: SiteReport, base_url: str) -> None:
