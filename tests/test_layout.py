@@ -158,3 +158,18 @@ def test_a_cycle_is_caught() -> None:
 
 def test_a_print_outside_the_cli_is_caught() -> None:
     assert output_calls("import sys\ndef f():\n    print('x')\n    sys.exit(2)\n") == [(3, "print"), (4, "sys.exit")]
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter() -> None:
+    """A cycle between modules of one package breaks only some import orders: try each module first."""
+    import subprocess
+    import sys
+    names = sorted(real_modules())
+    script = ("import importlib, subprocess, sys\n"
+              "bad = []\n"
+              "for name in sys.argv[1:]:\n"
+              "    r = subprocess.run([sys.executable, '-c', f'import {name}'], capture_output=True, text=True)\n"
+              "    if r.returncode: bad.append(name + ': ' + r.stderr.strip().splitlines()[-1])\n"
+              "print('\\n'.join(bad))\n")
+    out = subprocess.run([sys.executable, "-c", script, *names], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "", out

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from rdflib import Graph, Literal, URIRef
@@ -25,10 +25,12 @@ from serge_kg.namespaces import WGS84
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query
 
-from .engine import HTML, Engine, Job
 from .guard import QueryRefused
 from .urls import Links
-from .worker import Outcome, Reply
+from .worker import HTML, Job, Outcome, Reply
+
+if TYPE_CHECKING:  # render.py imports this module for the place pages' small maps; engine imports render
+    from .engine import Engine
 
 QUERIES = ("map-places", "map-path")
 LAND = "static/vendor/world-atlas/land-50m.json"
