@@ -20,7 +20,7 @@ from serge_kg.query.engines import run_rdflib
 from serge_kg.query.saved import list_queries
 
 from .convert import convert, new_graph
-from .export import describe_dataset, load_context, serialize
+from .export import OxTriples, describe_dataset, load_context, serialize
 from .generation import check_generation, write_generation, write_violations
 from .reason import infer
 from .records import Dataset, load_dataset
@@ -131,11 +131,13 @@ def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
     """Serialise every output into ``build/`` (atomically) and return the paths written."""
     context = load_context(paths.context)
     blobs: dict[str, bytes] = {}
+    triples = OxTriples()  # each graph converted once for all the dumps
     for name, (fmt, with_inferred) in OUTPUTS.items():
         if fmt.endswith("-inferred-only"):
-            blobs[name] = serialize(fmt.split("-")[0], result.inferred)
+            blobs[name] = serialize(fmt.split("-")[0], result.inferred, triples=triples)
         else:
-            blobs[name] = serialize(fmt, result.asserted, result.inferred if with_inferred else None, context)
+            blobs[name] = serialize(fmt, result.asserted, result.inferred if with_inferred else None, context,
+                                    triples=triples)
     sources = [s.meta for s in result.dataset.sources.values()]
     if result.dataset.geonames and result.dataset.geonames_source:
         sources.append(result.dataset.geonames_source)  # attributed in VoID as a source of the graph
