@@ -21,6 +21,7 @@ from serge_kg.query.saved import list_queries
 
 from .convert import convert, new_graph
 from .export import OxTriples, describe_dataset, load_context, serialize
+from .fingerprint import build_inputs, input_fingerprint
 from .generation import check_generation, write_generation, write_violations
 from .reason import infer
 from .records import Dataset, load_dataset
@@ -96,6 +97,7 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
         return time.perf_counter()
 
     t = stage("load records")
+    fingerprint = input_fingerprint(paths) if write else None  # before reading: what this build is built from
     dataset = load_dataset(paths.data)
     ontology = load_ontology(paths)
     timings["load"] = time.perf_counter() - t
@@ -122,13 +124,16 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
         result.outputs = [write_violations(paths.build, _report(result))]
     elif write:
         t = stage("export")
-        result.outputs = write_outputs(result, paths)
+        result.outputs = write_outputs(result, paths, {"inputs": fingerprint, "reasoned": reason})
         timings["export"] = time.perf_counter() - t
     return result
 
 
-def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
-    """Serialise every output into ``build/`` (atomically) and return the paths written."""
+def write_outputs(result: BuildResult, paths: Paths, meta: dict[str, object] | None = None) -> list[Path]:
+    """Serialise every output into ``build/`` (atomically) and return the paths written.
+
+    :param meta: more fields for the manifest (see :func:`~.generation.write_generation`).
+    """
     context = load_context(paths.context)
     blobs: dict[str, bytes] = {}
     triples = OxTriples()  # each graph converted once for all the dumps
@@ -143,7 +148,7 @@ def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
         sources.append(result.dataset.geonames_source)  # attributed in VoID as a source of the graph
     blobs["void.ttl"] = serialize("turtle", describe_dataset(result.asserted, result.inferred, sources))
     blobs["report.json"] = (json.dumps(_report(result), indent=2, sort_keys=True) + "\n").encode()
-    return write_generation(paths.build, blobs)
+    return write_generation(paths.build, blobs, meta)
 
 
 def _report(result: BuildResult) -> dict[str, object]:
@@ -157,21 +162,17 @@ def _report(result: BuildResult) -> dict[str, object]:
     }
 
 
-def _newest_input(paths: Paths) -> float:
-    files = [p for base in (paths.data, paths.ontology.parent, paths.queries / "construct")
-             for p in base.rglob("*") if p.is_file() and p != paths.candidates]
-    return max((p.stat().st_mtime for p in files), default=0.0)
-
-
 def load_graphs(paths: Paths, inferred: bool = False, progress: Progress | None = None) -> tuple[Graph, Graph]:
-    """The asserted (and, if asked, inferred) graphs: from ``build/`` when its generation is newer than
-    every input, otherwise rebuilt in memory (without writing or validating).
+    """The asserted (and, if asked, inferred) graphs: from ``build/`` when its generation was built from
+    the current inputs (and reasoned, if the inferred are asked for), otherwise rebuilt in memory
+    (without writing or validating).
 
     :raises BuildStateError: if ``build/`` holds files of different generations.
     """
     asserted_nt, inferred_nt = paths.build / "serge.nt", paths.build / "serge-inferred.nt"
     manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
-    if manifest is not None and (paths.build / "manifest.json").stat().st_mtime >= _newest_input(paths):
+    built_from, reasoned = build_inputs(manifest)
+    if built_from is not None and built_from == input_fingerprint(paths) and (reasoned or not inferred):
         asserted = new_graph().parse(asserted_nt, format="nt")
         extra = new_graph().parse(inferred_nt, format="nt") if inferred else new_graph()
         return asserted, extra

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
 
 from serge_kg.errors import ExportError
+from serge_kg.formats import FORMATS
 from serge_kg.namespaces import (
     ASSERTED_GRAPH,
     BASE,
@@ -30,15 +31,6 @@ from serge_kg.namespaces import (
     SK,
 )
 from serge_kg.query.engines import to_ox
-
-FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("ttl", "text/turtle"),
-    "ntriples": ("nt", "application/n-triples"),
-    "jsonld": ("jsonld", "application/ld+json"),
-    "trig": ("trig", "application/trig"),
-    "nquads": ("nq", "application/n-quads"),
-}
-
 
 # The dump files of build/ (and /dumps/), by what they hold: "asserted" or "inferred" triples only,
 # or "both": the asserted and inferred triples as the two named graphs (TriG, N-Quads).

@@ -33,12 +33,12 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from serge_kg.errors import QueryFileError, QueryParameterError
+from serge_kg.formats import ENGINES
 from serge_kg.namespaces import ID, PREFIXES
 from serge_kg.schema import KIND_DIRS
 
 from .lexer import TooDeep, check_depth
 
-ENGINES = ("oxigraph", "rdflib")
 PARAM_TYPES = ("iri", "string", "date", "integer")
 
 
