@@ -159,13 +159,13 @@ def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fm
 
     got = answer(project_paths(ctx), name_or_file, _parse_params(params), engine=engine, asserted_only=asserted_only,
                  progress=progress_printer(True))
-    result, graph = got.result, got.graph
+    result = got.result
     if result.graph is not None:
         click.echo(result.graph.serialize(format="turtle"))
         return
     if limit is not None:
         result.rows = result.rows[:limit]
-    click.echo(render(result, fmt, graph.namespace_manager, dates=dates), nl=False)
+    click.echo(render(result, fmt, got.namespace_manager, dates=dates), nl=False)
 
 
 @main.command("stats", epilog="Examples:\n\n  serge-kg stats\n\n  serge-kg stats --format markdown\n\n" + EXIT_CODES)

@@ -162,6 +162,19 @@ def _report(result: BuildResult) -> dict[str, object]:
     }
 
 
+def built_dumps(paths: Paths, inferred: bool = False) -> tuple[Path, Path] | None:
+    """The asserted and inferred N-Triples dumps of ``build/`` if its generation was built from the
+    current inputs (and reasoned, if ``inferred``); None if there is no such build.
+
+    :raises BuildStateError: if ``build/`` holds files of different generations.
+    """
+    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
+    built_from, reasoned = build_inputs(manifest)
+    if built_from is not None and built_from == input_fingerprint(paths) and (reasoned or not inferred):
+        return paths.build / "serge.nt", paths.build / "serge-inferred.nt"
+    return None
+
+
 def load_graphs(paths: Paths, inferred: bool = False, progress: Progress | None = None) -> tuple[Graph, Graph]:
     """The asserted (and, if asked, inferred) graphs: from ``build/`` when its generation was built from
     the current inputs (and reasoned, if the inferred are asked for), otherwise rebuilt in memory
@@ -169,12 +182,10 @@ def load_graphs(paths: Paths, inferred: bool = False, progress: Progress | None 
 
     :raises BuildStateError: if ``build/`` holds files of different generations.
     """
-    asserted_nt, inferred_nt = paths.build / "serge.nt", paths.build / "serge-inferred.nt"
-    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
-    built_from, reasoned = build_inputs(manifest)
-    if built_from is not None and built_from == input_fingerprint(paths) and (reasoned or not inferred):
-        asserted = new_graph().parse(asserted_nt, format="nt")
-        extra = new_graph().parse(inferred_nt, format="nt") if inferred else new_graph()
+    dumps = built_dumps(paths, inferred)
+    if dumps is not None:
+        asserted = new_graph().parse(dumps[0], format="nt")
+        extra = new_graph().parse(dumps[1], format="nt") if inferred else new_graph()
         return asserted, extra
     result = build(paths, reason=inferred, validate=False, write=False, progress=progress)
     return result.asserted, result.inferred
