@@ -114,29 +114,33 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
         inferred = infer(asserted, ontology, extra_subjects=[URIRef(u) for u in sources])
         timings["reason"] = time.perf_counter() - t
     result = BuildResult(dataset, ontology, asserted, inferred, timings=timings)
+    triples = OxTriples()  # each graph converted to Oxigraph terms once, for the check queries and every dump
 
     if validate:
         t = stage("validate (SHACL + checks)")
-        result.report = validate_graph(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries)
+        result.report = validate_graph(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries,
+                                       triples)
         timings["validate"] = time.perf_counter() - t
 
     if write and result.report is not None and not result.report.conforms:
         result.outputs = [write_violations(paths.build, _report(result))]
     elif write:
         t = stage("export")
-        result.outputs = write_outputs(result, paths, {"inputs": fingerprint, "reasoned": reason})
+        result.outputs = write_outputs(result, paths, {"inputs": fingerprint, "reasoned": reason}, triples)
         timings["export"] = time.perf_counter() - t
     return result
 
 
-def write_outputs(result: BuildResult, paths: Paths, meta: dict[str, object] | None = None) -> list[Path]:
+def write_outputs(result: BuildResult, paths: Paths, meta: dict[str, object] | None = None,
+                  triples: OxTriples | None = None) -> list[Path]:
     """Serialise every output into ``build/`` (atomically) and return the paths written.
 
     :param meta: more fields for the manifest (see :func:`~.generation.write_generation`).
+    :param triples: the graphs' Oxigraph terms if already converted (each graph is converted once for all dumps).
     """
     context = load_context(paths.context)
     blobs: dict[str, bytes] = {}
-    triples = OxTriples()  # each graph converted once for all the dumps
+    triples = triples or OxTriples()
     for name, (fmt, with_inferred) in OUTPUTS.items():
         if fmt.endswith("-inferred-only"):
             blobs[name] = serialize(fmt.split("-")[0], result.inferred, triples=triples)
