@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
+from serge_kg.namespaces import PREFIXES
 from serge_kg.paths import Paths
 from serge_kg.progress import Progress
 from serge_kg.query.engines import (
@@ -31,8 +32,16 @@ from serge_kg.query.engines import (
 )
 from serge_kg.query.saved import SavedQuery, bindings_for, find_query
 
-from .build import built_dumps, load_graphs
-from .convert import new_graph
+from .fingerprint import built_dumps
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's prefixes bound, as :func:`.convert.new_graph` makes it (not
+    imported from there: with a current build, answering loads neither the converter nor the reasoner)."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, replace=True)
+    return g
 
 
 class Answer:
@@ -80,6 +89,8 @@ class QueryDataset:
         self.paths, self.asserted_only = paths, asserted_only
         self._dumps = built_dumps(paths, inferred=not asserted_only)
         if self._dumps is None:  # no current build: build in memory (these shadow the lazy properties)
+            from .build import load_graphs
+
             self.asserted, self.inferred = load_graphs(paths, inferred=not asserted_only, progress=progress)
 
     @cached_property

@@ -21,7 +21,7 @@ from serge_kg.query.saved import list_queries
 
 from .convert import convert, new_graph
 from .export import OxTriples, describe_dataset, load_context, serialize
-from .fingerprint import build_inputs, input_fingerprint
+from .fingerprint import built_dumps, input_fingerprint
 from .generation import check_generation, write_generation, write_violations
 from .reason import infer
 from .records import Dataset, load_dataset
@@ -164,19 +164,6 @@ def _report(result: BuildResult) -> dict[str, object]:
         "records": len(result.dataset.records),
         "classes": result.class_counts(),
     }
-
-
-def built_dumps(paths: Paths, inferred: bool = False) -> tuple[Path, Path] | None:
-    """The asserted and inferred N-Triples dumps of ``build/`` if its generation was built from the
-    current inputs (and reasoned, if ``inferred``); None if there is no such build.
-
-    :raises BuildStateError: if ``build/`` holds files of different generations.
-    """
-    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
-    built_from, reasoned = build_inputs(manifest)
-    if built_from is not None and built_from == input_fingerprint(paths) and (reasoned or not inferred):
-        return paths.build / "serge.nt", paths.build / "serge-inferred.nt"
-    return None
 
 
 def load_graphs(paths: Paths, inferred: bool = False, progress: Progress | None = None) -> tuple[Graph, Graph]:

@@ -89,3 +89,18 @@ def unchanged_generation(paths: Paths, *, reason: bool = True) -> str | None:
         return None
     clear_violations(paths.build)
     return str(manifest.get("generation"))
+
+
+def built_dumps(paths: Paths, inferred: bool = False) -> tuple[Path, Path] | None:
+    """The asserted and inferred N-Triples dumps of ``build/`` if its generation was built from the
+    current inputs (and reasoned, if ``inferred``); None if there is no such build.
+
+    :raises BuildStateError: if ``build/`` holds files of different generations.
+    """
+    from .generation import check_generation
+
+    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
+    built_from, reasoned = build_inputs(manifest)
+    if built_from is not None and built_from == input_fingerprint(paths) and (reasoned or not inferred):
+        return paths.build / "serge.nt", paths.build / "serge-inferred.nt"
+    return None

@@ -29,7 +29,6 @@ from typing import Any
 
 import yaml
 from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from serge_kg.errors import QueryFileError, QueryParameterError
@@ -72,6 +71,9 @@ class SavedQuery:
     @cached_property
     def prepared(self) -> Any:
         """The rdflib-prepared form (parsed once)."""
+        # imported here: rdflib's SPARQL grammar costs ~0.1 s to build, and a query run on Oxigraph never needs it
+        from rdflib.plugins.sparql import prepareQuery
+
         try:
             return prepareQuery(self.text)  # no predeclared prefixes: the file must run as written
         except Exception as exc:  # rdflib raises pyparsing errors of several kinds
