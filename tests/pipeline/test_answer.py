@@ -57,3 +57,26 @@ def test_default_graph_is_asserted_plus_inferred(full_built: BuildResult) -> Non
     assert both["Work"] == len(union) > alone["Work"] == len(set(full_built.asserted.subjects(RDF.type, works)))
     rdflib = {r[0].toPython(): int(r[1]) for r in answer(paths, "counts-per-class", engine="rdflib").result.rows}
     assert rdflib == both
+
+
+def test_a_current_build_is_answered_from_its_dumps_without_rdflib_graphs(full_built: BuildResult) -> None:
+    """Oxigraph loads build/'s N-Triples itself; the rows equal those of the dataset built in memory."""
+    import pytest
+
+    from serge_kg.errors import QueryParameterError
+    from serge_kg.pipeline.answer import QueryDataset
+    from serge_kg.query.engines import dataset_store, run_oxigraph
+    from serge_kg.query.saved import bindings_for, find_query
+
+    paths = Paths(_root(full_built))
+    dataset = QueryDataset(paths)
+    memory = dataset_store(full_built.asserted, full_built.inferred)
+    for name, params in (("life-timeline", {}), ("evidence-for", {"entity": "arrest-1933"}), ("counts-per-class", {})):
+        got = dataset.answer(name, params)
+        q = find_query(paths.queries, name)
+        expected = run_oxigraph(q, memory, bindings_for(q, params, full_built.asserted))
+        assert got.result.rows == expected.rows and got.result.rows, name
+    assert {"asserted", "inferred", "graph"}.isdisjoint(vars(dataset))  # no rdflib parse was needed
+    assert got.namespace_manager is not None and "graph" not in vars(got)
+    with pytest.raises(QueryParameterError, match="did you mean arrest-1933"):  # checked against the graph
+        dataset.answer("evidence-for", {"entity": "arrest-193"})

@@ -14,7 +14,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS, BuildResult, build
-from serge_kg.pipeline.export import DUMPS, FORMATS, load_context, serialize, write_atomic
+from serge_kg.pipeline.export import DUMPS, FORMATS, OxTriples, load_context, serialize, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 PARSE = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
@@ -97,3 +97,23 @@ def test_written_files_respect_the_umask(tmp_path: Path, umask: int, mode: int) 
 
 def test_every_build_output_is_described_as_a_dump() -> None:
     assert set(DUMPS) == set(OUTPUTS)  # VoID and /dumps/ say what each file of build/ holds
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "trig", "nquads"])
+def test_shared_conversion_gives_the_same_bytes(mini_built: BuildResult, fmt: str) -> None:
+    """Triples converted once for all dumps serialise exactly as when each dump converts its own."""
+    shared = OxTriples()
+    for inferred in (None, mini_built.inferred):
+        alone = serialize(fmt, mini_built.asserted, inferred)
+        assert serialize(fmt, mini_built.asserted, inferred, triples=shared) == alone
+    assert serialize(fmt, mini_built.inferred, triples=shared) == serialize(fmt, mini_built.inferred)
+
+
+def test_merged_triples_are_the_union_of_both_graphs_each_once(mini_built: BuildResult) -> None:
+    union = Graph()
+    for g in (mini_built.asserted, mini_built.inferred, mini_built.asserted):  # the asserted twice: no duplicates
+        for t in g:
+            union.add(t)
+    one_of_each = serialize("ntriples", union)
+    assert serialize("ntriples", mini_built.asserted, mini_built.inferred) == one_of_each
+    assert serialize("ntriples", mini_built.asserted, mini_built.asserted) == serialize("ntriples", mini_built.asserted)

@@ -11,26 +11,20 @@ from typing import Any
 
 import click
 
+# Only light modules at the top: each command imports what it needs when it runs, so that `serge-kg
+# build` on unchanged inputs, `--help` and `--version` do not pay for loading rdflib, pyshacl and owlrl.
 from serge_kg.errors import NonConformingError
-from serge_kg.pipeline.answer import answer
-from serge_kg.pipeline.bibliography import collect, graph_runner
+from serge_kg.formats import CITATION_FORMATS, DATE_STYLES, ENGINES, FORMATS, RESULT_FORMATS
 from serge_kg.web.serving import DEFAULT_MAX_ROWS
-from serge_kg.pipeline.build import build, load_graphs
-from serge_kg.pipeline.citations import CITATION_FORMATS, citation_file
-from serge_kg.pipeline.export import FORMATS, load_context, serialize, write_atomic
-from serge_kg.pipeline.records import load_dataset
-from serge_kg.query.render import DATE_STYLES, RESULT_FORMATS, render, render_rows
-from serge_kg.query.saved import ENGINES, list_queries
-from serge_kg.reports.coverage import EXCLUDED, coverage, shares
-from serge_kg.reports.stats import compute
-from serge_kg.wikidata.quickstatements import quickstatements
 
-from .browse import search_cmd, site_cmd
 from .common import EXIT_CODES, SuggestingChoice, echo_err, handle_errors, progress_printer, project_paths
-from .link import link
+from .lazy import LazyGroup
+
+SUBCOMMANDS = {"link": "serge_kg.cli.link:link", "search": "serge_kg.cli.browse:search_cmd",
+               "site": "serge_kg.cli.browse:site_cmd"}
 
 
-@click.group(epilog=EXIT_CODES)
+@click.group(cls=LazyGroup, lazy_subcommands=SUBCOMMANDS, epilog=EXIT_CODES)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project folder (holding data/, ontology/, queries/). Default: found from the current folder.")
 @click.version_option(package_name="serge-kg")
@@ -48,12 +42,25 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 @main.command("build", epilog="Example: serge-kg build\n\n" + EXIT_CODES)
 @click.option("--no-reason", is_flag=True, help="Skip the OWL-RL closure (faster; no inferred triples).")
+@click.option("--force", is_flag=True, help="Build even if build/ was built from exactly the current inputs.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
 @click.pass_context
 @handle_errors
-def build_cmd(ctx: click.Context, no_reason: bool, quiet: bool) -> None:
-    """Load, convert, reason, validate and write every export to build/, then print a report."""
+def build_cmd(ctx: click.Context, no_reason: bool, force: bool, quiet: bool) -> None:
+    """Load, convert, reason, validate and write every export to build/, then print a report.
+
+    If build/ holds an intact build of exactly the current inputs (data/, ontology/, queries/ and this
+    version of serge-kg, by content), it says so and does nothing; --force builds anyway.
+    """
+    from serge_kg.pipeline.fingerprint import unchanged_generation
+
     paths = project_paths(ctx)
+    if not force and (generation := unchanged_generation(paths, reason=not no_reason)):
+        click.echo(f"build/ is up to date: generation {generation} was built from exactly these inputs "
+                   "(data/, ontology/, queries/, serge-kg version); nothing to do (--force rebuilds)")
+        return
+    from serge_kg.pipeline.build import build
+
     result = build(paths, reason=not no_reason, validate=True, write=True, progress=progress_printer(quiet))
     report = result.report
     assert report is not None
@@ -90,6 +97,8 @@ def _report_validation(report: Any) -> None:
 @handle_errors
 def validate_cmd(ctx: click.Context, quiet: bool) -> None:
     """Check the records, SHACL shapes and violation queries without writing anything."""
+    from serge_kg.pipeline.build import build
+
     result = build(project_paths(ctx), reason=True, validate=True, write=False, progress=progress_printer(quiet))
     _report_validation(result.report)
 
@@ -99,6 +108,8 @@ def validate_cmd(ctx: click.Context, quiet: bool) -> None:
 @handle_errors
 def queries_cmd(ctx: click.Context) -> None:
     """List the saved queries with their summaries and parameters."""
+    from serge_kg.query.saved import list_queries
+
     for q in list_queries(project_paths(ctx).queries):
         params = " ".join(f"--param {p.name}=<{p.type}>" + (f" (default {p.default})" if p.default else "")
                           for p in q.params)
@@ -143,15 +154,18 @@ def query_cmd(ctx: click.Context, name_or_file: str, params: tuple[str, ...], fm
 
     The query runs as written: it declares its own PREFIX lines, as on any other triple store.
     """
+    from serge_kg.pipeline.answer import answer
+    from serge_kg.query.render import render
+
     got = answer(project_paths(ctx), name_or_file, _parse_params(params), engine=engine, asserted_only=asserted_only,
                  progress=progress_printer(True))
-    result, graph = got.result, got.graph
+    result = got.result
     if result.graph is not None:
         click.echo(result.graph.serialize(format="turtle"))
         return
     if limit is not None:
         result.rows = result.rows[:limit]
-    click.echo(render(result, fmt, graph.namespace_manager, dates=dates), nl=False)
+    click.echo(render(result, fmt, got.namespace_manager, dates=dates), nl=False)
 
 
 @main.command("stats", epilog="Examples:\n\n  serge-kg stats\n\n  serge-kg stats --format markdown\n\n" + EXIT_CODES)
@@ -164,6 +178,10 @@ def stats_cmd(ctx: click.Context, fmt: str) -> None:
     "cited" is the share of records whose evidence carries a footnote; "cited_of_wikipedia" the same
     among records quoting the Wikipedia article (the MIA index has no footnotes to cite).
     """
+    from serge_kg.pipeline.build import build
+    from serge_kg.query.render import render_rows
+    from serge_kg.reports.stats import compute
+
     paths = project_paths(ctx)
     result = build(paths, reason=True, validate=False, write=False, progress=progress_printer(True))
     for title, columns, rows in compute(result.dataset, result.asserted, result.inferred).tables():
@@ -191,6 +209,11 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
     writing, prose paragraphs) into sentences, and finds for each the records whose evidence quotes fall
     in it. Prints the covered share per source and section, and what the split leaves out.
     """
+    from serge_kg.pipeline.export import write_atomic
+    from serge_kg.pipeline.records import load_dataset
+    from serge_kg.query.render import render_rows
+    from serge_kg.reports.coverage import EXCLUDED, coverage, shares
+
     units = [u for u in coverage(load_dataset(project_paths(ctx).data)) if source in (None, u.source)]
     share_rows = [[s.source, s.section, s.units, s.covered, f"{s.percent:.1f}%"] for s in shares(units)]
     listed = [u for u in units if not (uncovered and u.covered)]
@@ -232,6 +255,12 @@ def coverage_cmd(ctx: click.Context, source: str | None, show_list: bool, uncove
 @handle_errors
 def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None) -> None:
     """Serialise the graph (asserted triples, or with --inferred also the inferred ones), or the bibliography."""
+    from serge_kg.pipeline.bibliography import collect, graph_runner
+    from serge_kg.pipeline.build import load_graphs
+    from serge_kg.pipeline.citations import citation_file
+    from serge_kg.pipeline.export import load_context, serialize, write_atomic
+    from serge_kg.wikidata.quickstatements import quickstatements
+
     paths = project_paths(ctx)
     citations = fmt in CITATION_FORMATS  # the bibliography's view queries ask the default graph: both parts
     asserted, extra = load_graphs(paths, inferred=citations or (inferred and fmt != "quickstatements"),
@@ -323,6 +352,3 @@ def publish_cmd(ctx: click.Context, endpoint: str, union_default_graph: bool, us
                    f" ({up.url})")
 
 
-main.add_command(link)
-main.add_command(search_cmd)
-main.add_command(site_cmd)

@@ -20,7 +20,8 @@ from serge_kg.query.engines import run_rdflib
 from serge_kg.query.saved import list_queries
 
 from .convert import convert, new_graph
-from .export import describe_dataset, load_context, serialize
+from .export import OxTriples, describe_dataset, load_context, serialize
+from .fingerprint import built_dumps, input_fingerprint
 from .generation import check_generation, write_generation, write_violations
 from .reason import infer
 from .records import Dataset, load_dataset
@@ -96,6 +97,7 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
         return time.perf_counter()
 
     t = stage("load records")
+    fingerprint = input_fingerprint(paths) if write else None  # before reading: what this build is built from
     dataset = load_dataset(paths.data)
     ontology = load_ontology(paths)
     timings["load"] = time.perf_counter() - t
@@ -112,36 +114,45 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
         inferred = infer(asserted, ontology, extra_subjects=[URIRef(u) for u in sources])
         timings["reason"] = time.perf_counter() - t
     result = BuildResult(dataset, ontology, asserted, inferred, timings=timings)
+    triples = OxTriples()  # each graph converted to Oxigraph terms once, for the check queries and every dump
 
     if validate:
         t = stage("validate (SHACL + checks)")
-        result.report = validate_graph(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries)
+        result.report = validate_graph(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries,
+                                       triples)
         timings["validate"] = time.perf_counter() - t
 
     if write and result.report is not None and not result.report.conforms:
         result.outputs = [write_violations(paths.build, _report(result))]
     elif write:
         t = stage("export")
-        result.outputs = write_outputs(result, paths)
+        result.outputs = write_outputs(result, paths, {"inputs": fingerprint, "reasoned": reason}, triples)
         timings["export"] = time.perf_counter() - t
     return result
 
 
-def write_outputs(result: BuildResult, paths: Paths) -> list[Path]:
-    """Serialise every output into ``build/`` (atomically) and return the paths written."""
+def write_outputs(result: BuildResult, paths: Paths, meta: dict[str, object] | None = None,
+                  triples: OxTriples | None = None) -> list[Path]:
+    """Serialise every output into ``build/`` (atomically) and return the paths written.
+
+    :param meta: more fields for the manifest (see :func:`~.generation.write_generation`).
+    :param triples: the graphs' Oxigraph terms if already converted (each graph is converted once for all dumps).
+    """
     context = load_context(paths.context)
     blobs: dict[str, bytes] = {}
+    triples = triples or OxTriples()
     for name, (fmt, with_inferred) in OUTPUTS.items():
         if fmt.endswith("-inferred-only"):
-            blobs[name] = serialize(fmt.split("-")[0], result.inferred)
+            blobs[name] = serialize(fmt.split("-")[0], result.inferred, triples=triples)
         else:
-            blobs[name] = serialize(fmt, result.asserted, result.inferred if with_inferred else None, context)
+            blobs[name] = serialize(fmt, result.asserted, result.inferred if with_inferred else None, context,
+                                    triples=triples)
     sources = [s.meta for s in result.dataset.sources.values()]
     if result.dataset.geonames and result.dataset.geonames_source:
         sources.append(result.dataset.geonames_source)  # attributed in VoID as a source of the graph
     blobs["void.ttl"] = serialize("turtle", describe_dataset(result.asserted, result.inferred, sources))
     blobs["report.json"] = (json.dumps(_report(result), indent=2, sort_keys=True) + "\n").encode()
-    return write_generation(paths.build, blobs)
+    return write_generation(paths.build, blobs, meta)
 
 
 def _report(result: BuildResult) -> dict[str, object]:
@@ -155,23 +166,17 @@ def _report(result: BuildResult) -> dict[str, object]:
     }
 
 
-def _newest_input(paths: Paths) -> float:
-    files = [p for base in (paths.data, paths.ontology.parent, paths.queries / "construct")
-             for p in base.rglob("*") if p.is_file() and p != paths.candidates]
-    return max((p.stat().st_mtime for p in files), default=0.0)
-
-
 def load_graphs(paths: Paths, inferred: bool = False, progress: Progress | None = None) -> tuple[Graph, Graph]:
-    """The asserted (and, if asked, inferred) graphs: from ``build/`` when its generation is newer than
-    every input, otherwise rebuilt in memory (without writing or validating).
+    """The asserted (and, if asked, inferred) graphs: from ``build/`` when its generation was built from
+    the current inputs (and reasoned, if the inferred are asked for), otherwise rebuilt in memory
+    (without writing or validating).
 
     :raises BuildStateError: if ``build/`` holds files of different generations.
     """
-    asserted_nt, inferred_nt = paths.build / "serge.nt", paths.build / "serge-inferred.nt"
-    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
-    if manifest is not None and (paths.build / "manifest.json").stat().st_mtime >= _newest_input(paths):
-        asserted = new_graph().parse(asserted_nt, format="nt")
-        extra = new_graph().parse(inferred_nt, format="nt") if inferred else new_graph()
+    dumps = built_dumps(paths, inferred)
+    if dumps is not None:
+        asserted = new_graph().parse(dumps[0], format="nt")
+        extra = new_graph().parse(dumps[1], format="nt") if inferred else new_graph()
         return asserted, extra
     result = build(paths, reason=inferred, validate=False, write=False, progress=progress)
     return result.asserted, result.inferred

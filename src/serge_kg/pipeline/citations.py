@@ -27,14 +27,10 @@ from pybtex.database import BibliographyData, Entry, Person
 
 from serge_kg.datewords import date_in_words
 from serge_kg.errors import ExportError
+from serge_kg.formats import CITATION_FORMATS
 
 from .bibliography import Bibliography, Dated, Expression, Named, Work
 
-# format name -> (file suffix, media type)
-CITATION_FORMATS: dict[str, tuple[str, str]] = {
-    "bibtex": ("bib", "application/x-bibtex"),
-    "csl-json": ("json", "application/vnd.citationstyles.csl+json"),
-}
 BOOK_KINDS = frozenset({"Novel", "History", "Memoir", "Biography", "Study", "PoetryCollection", "Collection", "Book",
                         "Notebook"})
 CSL_TYPES = {"Article": "article", "Essay": "article", "Letter": "personal_communication", "Lecture": "speech",

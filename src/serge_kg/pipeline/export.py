@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD, Graph, Literal, URIRef
 
 from serge_kg.errors import ExportError
+from serge_kg.formats import FORMATS
 from serge_kg.namespaces import (
     ASSERTED_GRAPH,
     BASE,
@@ -30,15 +31,6 @@ from serge_kg.namespaces import (
     SK,
 )
 from serge_kg.query.engines import to_ox
-
-FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("ttl", "text/turtle"),
-    "ntriples": ("nt", "application/n-triples"),
-    "jsonld": ("jsonld", "application/ld+json"),
-    "trig": ("trig", "application/trig"),
-    "nquads": ("nq", "application/n-quads"),
-}
-
 
 # The dump files of build/ (and /dumps/), by what they hold: "asserted" or "inferred" triples only,
 # or "both": the asserted and inferred triples as the two named graphs (TriG, N-Quads).
@@ -67,20 +59,51 @@ def load_context(path: Path) -> dict[str, Any]:
         raise ExportError(f"{path}: cannot read the JSON-LD context: {exc}") from exc
 
 
-def _ox_triples(graph: Graph) -> list[ox.Triple]:
+def _sort_key(t: ox.Triple) -> tuple[str, str, str]:
+    return (str(t.subject), str(t.predicate), str(t.object))
+
+
+def _convert(graph: Graph) -> list[ox.Triple]:
     """The graph as Oxigraph triples, sorted so that every serialisation is deterministic."""
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
-    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    memo: dict[Any, Any] = {}  # terms repeat (predicates, classes, sources): convert each once
+
+    def term(node: Any) -> Any:
+        hit = memo.get(node)
+        if hit is None:
+            hit = memo[node] = to_ox(node)
+        return hit
+
+    triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
+    triples.sort(key=_sort_key)
     return triples
 
 
-def _ox_quads(asserted: Graph, inferred: Graph | None) -> list[ox.Quad]:
+class OxTriples:
+    """Each graph's triples converted to Oxigraph terms and sorted once, shared by every serialisation
+    of one build (the graphs must not change while it is in use)."""
+
+    def __init__(self) -> None:
+        self._done: dict[int, tuple[Graph, list[ox.Triple]]] = {}
+
+    def __call__(self, graph: Graph) -> list[ox.Triple]:
+        hit = self._done.get(id(graph))
+        if hit is None or hit[0] is not graph:  # the graph is kept, so its id cannot be reused meanwhile
+            hit = self._done[id(graph)] = (graph, _convert(graph))
+        return hit[1]
+
+
+def _ox_quads(asserted: Graph, inferred: Graph | None, triples: OxTriples) -> list[ox.Quad]:
     quads = []
     for g, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
         if g is not None:
             graph_name = ox.NamedNode(str(name))
-            quads += [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in _ox_triples(g)]
+            quads += [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples(g)]
     return quads
+
+
+def _merged(asserted: Graph, inferred: Graph, triples: OxTriples) -> list[ox.Triple]:
+    """The union of both graphs' triples (each once), sorted."""
+    return sorted(set(triples(asserted)) | set(triples(inferred)), key=_sort_key)
 
 
 def _sorted_lines(data: bytes) -> bytes:
@@ -99,18 +122,25 @@ def _canonical(node: Any) -> Any:
 
 
 def serialize(fmt: str, asserted: Graph, inferred: Graph | None = None,
-              context: dict[str, Any] | None = None) -> bytes:
+              context: dict[str, Any] | None = None, *, triples: OxTriples | None = None) -> bytes:
     """One serialisation. For triple formats, ``inferred`` (if given) is merged in; for TriG and
     N-Quads, asserted and inferred triples go to two named graphs.
 
+    :param triples: converted triples shared with other serialisations of the same graphs (see :class:`OxTriples`).
     :raises ExportError: for an unknown format.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}' (allowed: {', '.join(FORMATS)})")
+    triples = triples or OxTriples()
     if fmt == "trig":
-        return ox.serialize(_ox_quads(asserted, inferred), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        return ox.serialize(_ox_quads(asserted, inferred, triples), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     if fmt == "nquads":
-        return _sorted_lines(ox.serialize(_ox_quads(asserted, inferred), format=ox.RdfFormat.N_QUADS))
+        return _sorted_lines(ox.serialize(_ox_quads(asserted, inferred, triples), format=ox.RdfFormat.N_QUADS))
+    if fmt in ("ntriples", "turtle"):
+        sorted_triples = triples(asserted) if inferred is None else _merged(asserted, inferred, triples)
+        if fmt == "ntriples":
+            return _sorted_lines(ox.serialize(sorted_triples, format=ox.RdfFormat.N_TRIPLES))
+        return ox.serialize(sorted_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     graph = asserted
     if inferred is not None:
         graph = Graph()
@@ -119,10 +149,6 @@ def serialize(fmt: str, asserted: Graph, inferred: Graph | None = None,
         for g in (asserted, inferred):
             for t in g:
                 graph.add(t)
-    if fmt == "ntriples":
-        return _sorted_lines(ox.serialize(_ox_triples(graph), format=ox.RdfFormat.N_TRIPLES))
-    if fmt == "turtle":
-        return ox.serialize(_ox_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     data = _canonical(json.loads(graph.serialize(format="json-ld", context=context or {}, auto_compact=True)))
     if isinstance(data, dict) and context:
         data["@context"] = context  # the local context, inline: no remote fetch needed to expand

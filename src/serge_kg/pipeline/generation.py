@@ -22,8 +22,6 @@ from typing import Any
 
 from serge_kg.errors import BuildStateError, ExportError
 
-from .export import write_atomic
-
 MANIFEST = "manifest.json"
 VIOLATIONS = "violations.json"
 
@@ -61,8 +59,12 @@ def clean_stale(build: Path) -> list[Path]:
     return gone
 
 
-def write_generation(build: Path, blobs: dict[str, bytes]) -> list[Path]:
-    """Write ``blobs`` as one generation of ``build/`` (see the module docstring); the paths written."""
+def write_generation(build: Path, blobs: dict[str, bytes], meta: dict[str, Any] | None = None) -> list[Path]:
+    """Write ``blobs`` as one generation of ``build/`` (see the module docstring); the paths written.
+
+    :param meta: more fields for the manifest (the inputs' fingerprint, whether the build reasoned).
+    """
+    from .export import write_atomic  # here, not at the top: the no-op build check must not load rdflib
     generation = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{time.monotonic_ns() % 10**9}"
     with locked(build):
         fresh = build / f".gen-{generation}"
@@ -70,7 +72,7 @@ def write_generation(build: Path, blobs: dict[str, bytes]) -> list[Path]:
             fresh.mkdir()
             for name, data in blobs.items():
                 _fsync_write(fresh / name, data)
-            manifest = {"generation": generation,
+            manifest = {"generation": generation, **(meta or {}),
                         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(blobs.items())}}
             for name in blobs:
                 os.replace(fresh / name, build / name)
@@ -85,10 +87,18 @@ def write_generation(build: Path, blobs: dict[str, bytes]) -> list[Path]:
 
 def write_violations(build: Path, report: dict[str, Any]) -> Path:
     """Write only the violation report of a build that does not conform; the last generation stays."""
+    from .export import write_atomic
     with locked(build):
         path = build / VIOLATIONS
         write_atomic(path, (json.dumps(report, indent=2, sort_keys=True) + "\n").encode())
     return path
+
+
+def clear_violations(build: Path) -> None:
+    """Remove the violation report of a failed build (the inputs are back to those of the generation)."""
+    if (build / VIOLATIONS).exists():
+        with locked(build):
+            (build / VIOLATIONS).unlink(missing_ok=True)
 
 
 def read_manifest(build: Path) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -92,6 +93,19 @@ def dataset_store(asserted: Graph, inferred: Graph | None) -> ox.Store:
         nt = _sorted_nt(graph)
         store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
         store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    return store
+
+
+def dataset_store_from_nt(asserted: Path, inferred: Path | None) -> ox.Store:
+    """:func:`dataset_store` loaded by Oxigraph straight from N-Triples files (the build's dumps), or
+    with ``inferred`` None the asserted triples alone in the default graph: no rdflib graph is made."""
+    store = ox.Store()
+    if inferred is None:
+        store.bulk_load(path=str(asserted), format=ox.RdfFormat.N_TRIPLES)
+        return store
+    for path, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return store
 
 

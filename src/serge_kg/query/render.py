@@ -18,12 +18,11 @@ from rdflib.term import Node
 
 from serge_kg.dates import DateError
 from serge_kg.datewords import date_in_words
+from serge_kg.formats import DATE_STYLES, RESULT_FORMATS  # noqa: F401 - re-exported: callers import them from here
 from serge_kg.namespaces import EDTF
 
 from .engines import Result
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
-DATE_STYLES = ("words", "edtf")
 _DATE_TYPES = {EDTF, XSD.date, XSD.gYearMonth, XSD.gYear}
 # saved queries return dates as STR(?date): a column so named holds EDTF strings
 _DATE_COLUMN = re.compile(r"(^|_)(date|start|end|span|earliest|latest|when)$|Date$|^date", re.IGNORECASE)

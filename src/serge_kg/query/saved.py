@@ -29,16 +29,15 @@ from typing import Any
 
 import yaml
 from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from serge_kg.errors import QueryFileError, QueryParameterError
+from serge_kg.formats import ENGINES
 from serge_kg.namespaces import ID, PREFIXES
 from serge_kg.schema import KIND_DIRS
 
 from .lexer import TooDeep, check_depth
 
-ENGINES = ("oxigraph", "rdflib")
 PARAM_TYPES = ("iri", "string", "date", "integer")
 
 
@@ -72,6 +71,9 @@ class SavedQuery:
     @cached_property
     def prepared(self) -> Any:
         """The rdflib-prepared form (parsed once)."""
+        # imported here: rdflib's SPARQL grammar costs ~0.1 s to build, and a query run on Oxigraph never needs it
+        from rdflib.plugins.sparql import prepareQuery
+
         try:
             return prepareQuery(self.text)  # no predeclared prefixes: the file must run as written
         except Exception as exc:  # rdflib raises pyparsing errors of several kinds

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Whole-process times of the cold commands, each beside its alternative, with the ratio.
+
+Run:  .venv/bin/python benchmarks/bench_cold.py [--repeat 5] [--baseline /path/to/old/src]
+Not a test: timings depend on the machine (and on what else runs on it: wall and CPU seconds are
+both printed). Targets of issue 13 on a 2-core machine: a no-op build < 0.3 s, `serge-kg query` <
+0.25 s. It writes build/ (one forced build first). With ``--baseline``, the same commands also run
+with that source tree first on PYTHONPATH (e.g. ``git archive <commit> src | tar -x -C /tmp/base``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from serge_kg.paths import find_root
+
+CLI = [str(Path(sys.executable).parent / "serge-kg")]
+
+
+def timed(args: list[str], root: Path, pythonpath: str | None = None) -> tuple[float, float]:
+    """(wall s, CPU s of the child) of one run; the command must succeed."""
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([*CLI, "--root", str(root), *args], check=True, env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def median_of(repeat: int, args: list[str], root: Path, pythonpath: str | None = None) -> tuple[float, float]:
+    runs = [timed(args, root, pythonpath) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (median reported)")
+    ap.add_argument("--baseline", type=Path, default=None, help="an older src/ folder to compare with")
+    args = ap.parse_args()
+    root = find_root(Path.cwd())
+    subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True, stdout=subprocess.DEVNULL)
+    rows: list[tuple[str, list[str], str, list[str] | None]] = [
+        ("serge-kg build, inputs unchanged", ["build", "-q"], "serge-kg build --force", ["build", "-q", "--force"]),
+        ("serge-kg query life-timeline", ["query", "life-timeline"], "(see --baseline)", None),
+        ("serge-kg query evidence-for", ["query", "evidence-for", "--param", "entity=arrest-1933"], "(see --baseline)",
+         None),
+        ("serge-kg --version", ["--version"], "(see --baseline)", None)]
+    print(f"median of {args.repeat} runs; wall s / CPU s; ratio = alternative / this (wall)")
+    print(f"{'command':<44}{'wall':>7}{'cpu':>7}   {'alternative':<30}{'wall':>7}{'cpu':>7}{'ratio':>8}")
+    for label, cmd, alt_label, alt in rows:
+        wall, cpu = median_of(args.repeat, cmd, root)
+        if alt is None:
+            print(f"{label:<44}{wall:>7.3f}{cpu:>7.3f}   {alt_label:<30}")
+        else:
+            alt_wall, alt_cpu = median_of(max(1, args.repeat // 2), alt, root)
+            print(f"{label:<44}{wall:>7.3f}{cpu:>7.3f}   {alt_label:<30}{alt_wall:>7.3f}{alt_cpu:>7.3f}"
+                  f"{alt_wall / wall:>7.1f}x")
+        if args.baseline:
+            b_wall, b_cpu = median_of(args.repeat, cmd, root, str(args.baseline))
+            print(f"{'  baseline: ' + label:<44}{b_wall:>7.3f}{b_cpu:>7.3f}   {'(this / baseline)':<30}"
+                  f"{'':>14}{wall / b_wall:>7.2f}x")
+            # the baseline's build/ has no input fingerprint: build it again for the next rows
+            subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True, stdout=subprocess.DEVNULL)
+
+
+if __name__ == "__main__":
+    main()
