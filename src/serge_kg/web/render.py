@@ -38,7 +38,8 @@ class NavItem:
 
 
 def nav(links: Links, current: str) -> list[NavItem]:
-    items = [(k.title, k.name) for k in LISTS] + [("Queries", "queries"), ("SPARQL", "sparql"),
+    items = [(k.title, k.name) for k in LISTS] + [("Timeline", "timeline"), ("Network", "network"),
+                                                   ("Queries", "queries"), ("SPARQL", "sparql"),
                                                    ("Downloads", "downloads")]
     # a static site has no endpoint to send queries to
     return [NavItem(t, links.to(p), p == current) for t, p in items if not (links.static and p == "sparql")]
