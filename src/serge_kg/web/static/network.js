@@ -62,6 +62,11 @@
       box.style.cursor = "";
     });
     box.cy = cy;
+    var pending = null;
+    window.addEventListener("resize", function () {  // a narrower window: draw the whole network again
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () { cy.resize(); cy.fit(undefined, 16); }, 150);
+    });
     box.setAttribute("data-drawn", String(data.links.length));
 
     var form = document.getElementById("nw-filter");
