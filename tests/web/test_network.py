@@ -31,7 +31,8 @@ def net(engine: Any, pages: Pages, paths: Paths, rid: str) -> dict[str, Any]:
     return network(rows, pages.view, Links(), ID[f"person/{rid}"])
 
 
-def test_serges_links_are_typed_dated_and_sourced(mini_engine: Any, pages: Pages, web_project: Paths) -> None:  # noqa: F811
+def test_serges_links_are_typed_dated_and_sourced(mini_engine: Any, pages: Pages,  # noqa: F811
+                                                  web_project: Paths) -> None:
     data = net(mini_engine, pages, web_project, "victor-serge")
     nodes = {n["id"]: n for n in data["nodes"]}
     assert nodes["victor-serge"]["center"] and data["nodes"][0]["id"] == "victor-serge"
@@ -59,7 +60,8 @@ def test_an_inverse_relationship_reads_from_the_other_side(mini_engine: Any, pag
                                                                       ("victor-serge", "Deportation")}
 
 
-def test_a_person_without_links_has_an_empty_network(mini_engine: Any, pages: Pages, web_project: Paths) -> None:  # noqa: F811
+def test_a_person_without_links_has_an_empty_network(mini_engine: Any, pages: Pages,  # noqa: F811
+                                                     web_project: Paths) -> None:
     lonely = next(e.rid for e in pages.catalog.by_kind["person"]
                   if not net(mini_engine, pages, web_project, e.rid)["links"])
     data = net(mini_engine, pages, web_project, lonely)

@@ -175,7 +175,8 @@ def _write_all(engine: Engine, pages: Pages, w: _Writer, note: Progress) -> None
             w.file(static_file(path, {"format": fmt}), encode(outcome, media))
         w.report.queries_answered += 1
     note(f"{len(pages.queries)} query pages written")
-    note(f"{write_views(ViewPages(engine, pages, engine.paths.queries), w.page, w.file)} timeline and network pages written")
+    views = write_views(ViewPages(engine, pages, engine.paths.queries), w.page, w.file)
+    note(f"{views} timeline and network pages written")
     w.page("search", pages.search(_links("search"), ""))
     w.file("search-index.json", json.dumps(pages.search_index(_links("search")), ensure_ascii=False,
                                            separators=(",", ":")).encode("utf-8"))
