@@ -78,8 +78,15 @@ class ViewPages:
                                  person=person, data_url=links.to(path, format="json"), query_name=VIEWS[view][0],
                                  libraries=[links.to(f"static/vendor/{f}") for f in LIBRARIES[view]],
                                  styles=[links.to(f"static/vendor/{f}") for f in STYLES[view]],
-                                 other_view=links.to(view_path("network" if view == "timeline" else "timeline",
-                                                               person.rid, short=path in VIEWS)))
+                                 other_view=self._other(view, person, links, path))
+
+    def _other(self, view: str, person: Entry, links: Links, path: str) -> str:
+        """The link to the person's other view, "" when it has nothing to draw (and so no page)."""
+        other = "network" if view == "timeline" else "timeline"
+        data = self.data(other, person, links)
+        if not (data.get("marks") or data.get("links")):
+            return ""
+        return links.to(view_path(other, person.rid, short=path in VIEWS))
 
 
 def view_routes(views: ViewPages, base: str, wants_json: Callable[[Request], bool],
