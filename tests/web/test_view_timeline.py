@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .browsing import serious, visit
+from .browsing import SHOTS, serious, visit
 from .views_fixtures import real_live, real_static  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.server
@@ -102,4 +102,8 @@ def test_timeline_fits_390px_and_passes_axe(page: Any, where: str, request: pyte
         page.set_viewport_size({"width": 390, "height": 844})
         if found := serious(page):
             problems[name] = found
+        for width in (1280, 390):  # visit's screenshots come before the drawing: these show it
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(1200)  # vis-timeline notices a new width within a second
+            page.screenshot(path=str(SHOTS / f"{name}-{width}-drawn.png"))
     assert problems == {}
