@@ -85,6 +85,7 @@ from .pool import Limits
 from .protocol import negotiate, read_body, read_request, service_description
 from .render import LIST_BY_NAME, SORTS, Pages
 from .serving import DEFAULT_MAX_ROWS
+from .timeline_network import ViewPages, view_routes
 from .urls import Links
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
     dump_files = DumpFiles(engine, paths.build, canonical)
     sources = load_sources(paths.data / "sources")
     site = Pages(engine.asserted, engine.ontology, sources, list_queries(paths.queries))
+    views = ViewPages(engine, site, paths.queries)  # /timeline, /network
     rendered: dict[tuple[str, str], bytes] = {}  # the graph does not change while serving: draw each page once
 
     def page_key(request: Request, *params: str) -> tuple[str, str]:
@@ -310,6 +312,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
               Route("/search.json", search_json), Route("/sources/{sid}", source_page), Route("/downloads", downloads),
               *bibliography_page.routes(engine, site, paths.queries, public),
               Route("/map", map_page.live_handler(engine, site.render, paths.queries, Links(public))),
+              *view_routes(views, public, lambda r: wanted(r, {HTML: HTML, "application/json": "json"}, HTML) == "json",
+                           not_found),
               Mount("/static", StaticFiles(directory=str(files("serge_kg.web") / "static")), name="static")]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])

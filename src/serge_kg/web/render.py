@@ -38,7 +38,8 @@ class NavItem:
 
 
 def nav(links: Links, current: str) -> list[NavItem]:
-    items = [(k.title, k.name) for k in LISTS] + [("Map", "map"), ("Bibliography", "bibliography"), ("Queries", "queries"),
+    items = [(k.title, k.name) for k in LISTS] + [("Timeline", "timeline"), ("Map", "map"), ("Network", "network"),
+                                                   ("Bibliography", "bibliography"), ("Queries", "queries"),
                                                    ("SPARQL", "sparql"),
                                                    ("Downloads", "downloads")]
     # a static site has no endpoint to send queries to

@@ -38,6 +38,7 @@ from .engine import CSV, HTML, JSON, Engine, Job, encode
 from .pages import entity_graph
 from .pool import Limits
 from .render import SORTS, Pages
+from .timeline_network import ViewPages, write_views
 from .urls import Links, static_file
 
 MARKER = ".serge-kg-site"  # a folder holding this file is a site we wrote, and may be replaced
@@ -176,6 +177,8 @@ def _write_all(engine: Engine, pages: Pages, w: _Writer, note: Progress) -> None
             w.file(static_file(path, {"format": fmt}), encode(outcome, media))
         w.report.queries_answered += 1
     note(f"{len(pages.queries)} query pages written")
+    views = write_views(ViewPages(engine, pages, engine.paths.queries), w.page, w.file)
+    note(f"{views} timeline and network pages written")
     w.page("search", pages.search(_links("search"), ""))
     w.file("search-index.json", json.dumps(pages.search_index(_links("search")), ensure_ascii=False,
                                            separators=(",", ":")).encode("utf-8"))
