@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +116,8 @@ def view_routes(views: ViewPages, base: str, wants_json: Callable[[Request], boo
 def write_views(views: ViewPages, page: Callable[[str, bytes], None], file: Callable[[str, bytes], None]) -> int:
     """Write both views of every person with events or links, and their data, into a static site.
 
-    ``page(path, body)`` writes a page at a logical path, ``file(name, body)`` any file; the vendored
-    libraries the views load are copied too. Returns the number of pages written.
+    ``page(path, body)`` writes a page at a logical path, ``file(name, body)`` any file. Returns the number
+    of pages written.
     """
     written = 0
     for person in sorted(views.pages.catalog.by_kind.get("person", []), key=lambda e: e.rid):
@@ -132,9 +131,4 @@ def write_views(views: ViewPages, page: Callable[[str, bytes], None], file: Call
                 if data.get("marks") or data.get("links"):
                     page(path, views.page(view, person, links, path))
                     written += 1
-    vendor = files("serge_kg.web") / "static" / "vendor"
-    for lib in {f.split("/")[0] for v in LIBRARIES.values() for f in v}:
-        for item in (vendor / lib).iterdir():
-            if item.is_file():
-                file(f"static/vendor/{lib}/{item.name}", item.read_bytes())
-    return written
+    return written  # the vendored libraries come with the rest of static/ (site.py copies the whole tree)
