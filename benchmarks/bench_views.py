@@ -10,7 +10,8 @@ Builds a temporary copy of the project and its static site, then for every view 
 
     python benchmarks/bench_views.py [--runs 50] [--loads 5]
 
-Add a view with one line in VIEWS: view name -> its data query, its live and static page, its ready selector.
+Add a view with one line in VIEWS: view name -> its data queries, its live and static page, and a JavaScript
+expression true once it is interactive. ``benchmarks/bench_citations.py`` times the BibTeX and CSL-JSON exports.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bench_web import free_port, wait_for
+
 from serge_kg.paths import Paths, find_root
 from serge_kg.pipeline.answer import QueryDataset
 from serge_kg.pipeline.build import build
@@ -37,15 +39,29 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 class View(NamedTuple):
-    query: str  # the saved query the view draws from (queries/views/NAME.rq)
+    queries: tuple[str, ...]  # the saved queries the view draws from (queries/views/NAME.rq)
     page: str  # its page on the live server
-    static: str  # its page in the static site
-    ready: str  # a CSS selector present once the page is interactive
+    static: str | None  # its page in the static site (None: the view needs the live endpoint)
+    ready: str  # a JavaScript expression true once the page is interactive
 
 
+def _present(selector: str) -> str:
+    return f"document.querySelector({selector!r}) !== null"
+
+
+BIBLIOGRAPHY = ("bibliography-works", "bibliography-editions", "bibliography-contributors", "bibliography-mia-writings")
 VIEWS = {
-    "timeline": View("timeline-events", "/timeline", "/timeline.html", ".tl-canvas[data-drawn]"),
-    "network": View("network-edges", "/network", "/network.html", ".nw-canvas[data-drawn]"),
+    "timeline": View(("timeline-events",), "/timeline", "/timeline.html", _present(".tl-canvas[data-drawn]")),
+    "network": View(("network-edges",), "/network", "/network.html", _present(".nw-canvas[data-drawn]")),
+    # markers and path drawn and clickable; "map with land" waits for the land outlines as well
+    "map": View(("map-places", "map-path"), "/map", "/map.html", _present("#map[data-ready]")),
+    "map with land": View((), "/map", "/map.html", _present("#map[data-drawn]")),
+    "place map": View((), "/id/place/orenburg", "/id/place/orenburg.html", _present("#map[data-ready]")),
+    "bibliography": View(BIBLIOGRAPHY, "/bibliography", "/bibliography.html",
+                         "(document.getElementById('bib-count') || {}).textContent"),  # the filter script has run
+    "SPARQL editor": View((), "/sparql", None,
+                          "window.sergeKgEditor !== undefined && document.querySelector('#yasgui .CodeMirror') !== null"
+                          " && sergeKgEditor.getTab().getYasqe().getValue().length > 0"),
 }
 
 
@@ -64,13 +80,13 @@ def query_ms(dataset: QueryDataset, name: str, runs: int) -> tuple[float, int]:
 
 
 def interactive_ms(browser: object, url: str, ready: str, loads: int) -> float:
-    """Median milliseconds from the start of navigation until ``ready`` appears, each load in a fresh context."""
+    """Median milliseconds from the start of navigation until ``ready`` is true, each load in a fresh context."""
     times = []
     for _ in range(loads):
         context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         page = context.new_page()
         page.goto(url, wait_until="commit")
-        page.wait_for_selector(ready, timeout=30_000)
+        page.wait_for_function(ready, timeout=30_000)
         times.append(page.evaluate("performance.now()"))
         context.close()
     return float(statistics.median(times))
@@ -91,7 +107,7 @@ def main() -> int:
         build(paths)
         write_site(paths, tmp / "site")
         dataset = QueryDataset(paths)
-        queries = {name: query_ms(dataset, view.query, args.runs) for name, view in VIEWS.items()}
+        queries = {q: query_ms(dataset, q, args.runs) for view in VIEWS.values() for q in view.queries}
 
         live_port, static_port = free_port(), free_port()
         procs.append(subprocess.Popen([str(Path(sys.executable).with_name("serge-kg")), "--root", str(tmp), "serve",
@@ -109,15 +125,19 @@ def main() -> int:
             for name, view in VIEWS.items():
                 interactive_ms(browser, live + view.page, view.ready, 1)  # the server draws each page once
                 pages[name] = (interactive_ms(browser, live + view.page, view.ready, args.loads),
-                               interactive_ms(browser, static + view.static, view.ready, args.loads))
+                               interactive_ms(browser, static + view.static, view.ready, args.loads)
+                               if view.static else None)
             browser.close()
         print(f"\nview data query on Oxigraph (median of {args.runs}; target < 20 ms) and page interactive in "
               f"Chromium (median of {args.loads} cold loads; target < 1000 ms)")
-        print(f"  {'view':<12}{'query':<20}{'rows':>6}{'query ms':>10}  {'page':<12}{'live ms':>9}{'static ms':>11}")
+        print(f"  {'query':<28}{'rows':>6}{'ms':>8}")
+        for q, (ms, rows) in queries.items():
+            print(f"  {q:<28}{rows:>6}{ms:8.1f}")
+        print(f"\n  {'view':<16}{'page':<22}{'live ms':>9}{'static ms':>11}")
         for name, view in VIEWS.items():
-            ms, rows = queries[name]
             live_ms, static_ms = pages[name]
-            print(f"  {name:<12}{view.query:<20}{rows:>6}{ms:10.1f}  {view.page:<12}{live_ms:9.0f}{static_ms:11.0f}")
+            static_text = f"{static_ms:11.0f}" if static_ms is not None else f"{'-':>11}"
+            print(f"  {name:<16}{view.page:<22}{live_ms:9.0f}{static_text}")
     finally:
         for proc in procs:
             proc.terminate()

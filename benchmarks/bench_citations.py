@@ -1,4 +1,4 @@
-"""Speed of the bibliography view on the real data: its view queries, its exports, its page in Chromium.
+"""Speed of the citation exports on the real data: the bibliography's view queries and the BibTeX / CSL-JSON files.
 
 Builds a temporary copy of the project, then
 - runs each view query of the bibliography (``queries/views/bibliography-*.rq``) ``--runs`` times on
@@ -6,12 +6,10 @@ Builds a temporary copy of the project, then
   issue's 20 ms target;
 - times the exports: gathering the bibliography from those queries, writing BibTeX (pybtex) and
   CSL-JSON, and ``serge-kg export --format bibtex|csl-json`` as a user runs it (graph loading included);
-- serves it with ``serge-kg serve`` (its own process) and the static site written by ``serge-kg site``
-  under Python's ``http.server``, and loads the page in headless Chromium ``--loads`` times: the time
-  from navigation until the filter script has run (the status line is filled), first load and median,
-  against the 1 s target.
 
-    python benchmarks/bench_views_bibliography.py [--runs 50] [--loads 10]
+The bibliography page itself is timed in Chromium by ``benchmarks/bench_views.py``.
+
+    python benchmarks/bench_citations.py [--runs 50]
 """
 
 from __future__ import annotations
@@ -26,15 +24,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_web import free_port, wait_for
-
 from serge_kg.paths import Paths, find_root
 from serge_kg.pipeline.bibliography import VIEW_QUERIES, collect, graph_runner
 from serge_kg.pipeline.build import build, load_graphs
 from serge_kg.pipeline.citations import to_bibtex, to_csl_json
 from serge_kg.query.engines import dataset_store, run_oxigraph
 from serge_kg.query.saved import bindings_for, find_query
-from serge_kg.web.site import write_site
 
 CHROMIUM = "/usr/bin/chromium"
 READY = "() => (document.getElementById('bib-count') || {}).textContent"  # the filter script has run
@@ -73,7 +68,6 @@ def interactive_ms(url: str, loads: int) -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=50, help="runs of each view query and export step")
-    ap.add_argument("--loads", type=int, default=10, help="page loads in Chromium, live and static")
     args = ap.parse_args()
     root = find_root(None)
     tmp = Path(tempfile.mkdtemp(prefix="serge-kg-bench-bib-"))
@@ -108,24 +102,6 @@ def main() -> int:
             print(f"  serge-kg export --format {fmt:<9}{(time.perf_counter() - start) * 1000:8.0f}   "
                   "(whole command: start, load the graph, query, write)")
 
-        if not Path(CHROMIUM).exists():
-            print(f"\n{CHROMIUM} is missing: page timing skipped")
-            return 0
-        write_site(paths, tmp / "site")
-        live_port, static_port = free_port(), free_port()
-        procs.append(subprocess.Popen([cli, "--root", str(tmp), "serve", "--port", str(live_port)],
-                                      stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([sys.executable, "-m", "http.server", str(static_port), "--bind", "127.0.0.1",
-                                       "-d", str(tmp / "site")], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
-        live, static = f"http://127.0.0.1:{live_port}", f"http://127.0.0.1:{static_port}"
-        wait_for(live + "/", procs[0])
-        wait_for(static + "/index.html", procs[1])
-        print(f"\npage interactive in Chromium (navigation to filters ready), ms, {args.loads} loads (target < 1000):")
-        print(f"  {'':<10}{'first':>8}{'median':>9}")
-        for name, url in (("live", live + "/bibliography"), ("static", static + "/bibliography.html")):
-            first, median = interactive_ms(url, args.loads)
-            print(f"  {name:<10}{first:8.0f}{median:9.0f}")
     finally:
         for proc in procs:
             proc.terminate()
