@@ -48,7 +48,7 @@
         {selector: "edge.hover", style: {"width": 4, "opacity": 1}}
       ],
       layout: {name: window.cytoscapeFcose ? "fcose" : "cose", animate: false, randomize: true, quality: "default",
-               nodeRepulsion: 6000, idealEdgeLength: 70, nodeSeparation: 60, padding: 16}
+               nodeRepulsion: 30000, idealEdgeLength: 150, nodeSeparation: 90, padding: 16}
     });
     cy.on("tap", "node, edge", function (ev) { window.location.href = ev.target.data("href"); });
     cy.on("mouseover", "node, edge", function (ev) {
