@@ -25,7 +25,8 @@ from rdflib.term import Node
 from serge_kg.errors import QueryExecutionError, QueryFileError, QueryParameterError
 from serge_kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 
-from .saved import SavedQuery
+from .inline import inline_iris
+from .saved import INLINE_HEADER, SavedQuery
 
 
 @dataclass
@@ -155,7 +156,11 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
     This is how bound parameters reach Oxigraph: its SEP-0007 ``substitutions`` only accept projected
     variables. The block holds typed RDF terms serialised by pyoxigraph (IRIs validated, literals
     escaped), so user input never becomes query syntax; joining at the start of the group gives the
-    same answers as rdflib's ``initBindings``.
+    same answers as rdflib's ``initBindings``. In a query whose header says ``#+ inline: true``, bound
+    IRIs are also written in place of their variable wherever SPARQL allows a term
+    (:func:`.inline.inline_iris`): Oxigraph does not carry the block into a ``UNION``, ``OPTIONAL`` or
+    sub-``SELECT``, which then run for every value. Not everywhere: with a constant in place, Oxigraph
+    may choose a worse join order (``bibliography-contributors``: 4 ms with the block, 540 ms inlined).
 
     :raises QueryParameterError: if the query has no WHERE group to bind into.
     """
@@ -165,9 +170,13 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
     m = _WHERE.search(masked)
     if not m:
         raise QueryParameterError("cannot bind parameters: the query has no 'WHERE {' group")
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(str(to_ox(v)) for v in bindings.values())
-    return f"{text[:m.end()]} VALUES ({names}) {{ ({values}) }} {text[m.end():]}"
+    terms = {k: to_ox(v) for k, v in bindings.items()}
+    names = " ".join(f"?{k}" for k in terms)
+    values = " ".join(str(t) for t in terms.values())
+    head, body = text[:m.end()], text[m.end():]
+    if INLINE_HEADER.search(text):
+        body = inline_iris(body, {k: str(t) for k, t in terms.items() if isinstance(t, ox.NamedNode)})
+    return f"{head} VALUES ({names}) {{ ({values}) }} {body}"
 
 
 def run_oxigraph(query: SavedQuery, store: ox.Store, bindings: dict[str, Node]) -> Result:

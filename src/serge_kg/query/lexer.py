@@ -48,11 +48,13 @@ _OPEN, _CLOSE = "{([", "})]"
 
 @dataclass(frozen=True)
 class Token:
-    """One terminal: its kind (``word``, ``iri``, ``pname``, ``string``, ``punct`` ...), text and line."""
+    """One terminal: its kind (``word``, ``iri``, ``pname``, ``string``, ``punct`` ...), text, line and
+    offset in the query text."""
 
     kind: str
     text: str
     line: int
+    start: int = 0
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -62,7 +64,7 @@ def tokens(text: str) -> Iterator[Token]:
         kind = m.lastgroup or "other"
         value = m.group()
         if kind not in ("ws", "comment"):
-            yield Token(kind, value, line)
+            yield Token(kind, value, line, m.start())
         line += value.count("\n") + (value.count("\r") if "\n" not in value else 0)
 
 

@@ -1,8 +1,8 @@
 """Saved SPARQL queries: load ``queries/**/*.rq`` with their headers and bind their parameters.
 
 A query file starts with grlc-style header lines (``#+ summary: ...``) holding YAML: ``summary``,
-``description``, ``tags``, ``params``, ``unbound``, ``columns``, ``lists``, ``inferred`` and
-``engine``; then its own ``PREFIX`` lines: a saved query is standalone SPARQL and runs as written,
+``description``, ``tags``, ``params``, ``unbound``, ``columns``, ``lists``, ``inferred``, ``inline``
+and ``engine``; then its own ``PREFIX`` lines: a saved query is standalone SPARQL and runs as written,
 with no predeclared prefix. A parameter ``person`` is the variable ``?_person`` in the query; it is
 bound (``initBindings`` on rdflib, an inline ``VALUES`` block on Oxigraph), never pasted into the
 text. ``unbound`` says what a query with parameters returns run as written, its parameters unbound
@@ -12,7 +12,9 @@ text. ``unbound`` says what a query with parameters returns run as written, its 
 terms such as ``wdt:P569``), which the default graph holds; it gives nothing on the asserted graph
 alone. ``lists`` maps a column that joins several values (``GROUP_CONCAT``) to its separator: SPARQL
 leaves the order of the joined values unspecified, so stores may join them in different orders, and
-the tests compare such a column as a set. ``engine: rdflib`` names the engine a query needs when the
+the tests compare such a column as a set. ``inline: true`` asks for bound IRI parameters to be written
+in place of their variable as well (:mod:`serge_kg.query.inline`), for a query whose ``UNION``,
+``OPTIONAL`` or sub-``SELECT`` Oxigraph would otherwise run for every value. ``engine: rdflib`` names the engine a query needs when the
 other cannot run it well (the federated query: rdflib sends Wikidata one bound request per row,
 Oxigraph an unbound one); ``serge-kg query`` uses it unless ``--engine`` is given. The two engines
 that run them, rdflib (the reference) and pyoxigraph, are in :mod:`serge_kg.query.engines`.
@@ -39,6 +41,8 @@ from serge_kg.schema import KIND_DIRS
 from .lexer import TooDeep, check_depth
 
 PARAM_TYPES = ("iri", "string", "date", "integer")
+INLINE_HEADER = re.compile(r"^#\+ inline: true[ \t]*$", re.M)
+"""The header line ``#+ inline: true``, as the binding (:func:`.engines.with_values`) finds it in the text."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class SavedQuery:
     engine: str | None = None  # engine the query is written for (header ``engine: rdflib``), if any
     lists: dict[str, str] = field(default_factory=dict)  # column -> separator of its GROUP_CONCAT
     unbound: str = ""  # what the query returns with its parameters unbound (header ``unbound``)
+    inline: bool = False  # bound IRIs also replace their variable (header ``inline: true``)
 
     @cached_property
     def prepared(self) -> Any:
@@ -125,6 +130,10 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
     inferred = meta.get("inferred", False)
     if not isinstance(inferred, bool):
         raise QueryFileError(f"{path}: header 'inferred' must be true or false, not {inferred!r}")
+    inline = meta.get("inline", False)
+    if not isinstance(inline, bool) or (inline and not INLINE_HEADER.search(text)):
+        raise QueryFileError(f"{path}: header 'inline' must be the line '#+ inline: true' (or left out), "
+                             f"not {inline!r}")
     engine = meta.get("engine")
     if engine is not None and engine not in ENGINES:
         raise QueryFileError(f"{path}: header 'engine' must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -136,7 +145,7 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
                              f"like {{titles: \" | \"}}, not {lists!r}")
     return SavedQuery(name or path.stem, path, text, str(meta["summary"]), str(meta.get("description", "")).strip(),
                       list(meta.get("tags") or []), params, columns, inferred, engine, dict(lists),
-                      str(meta.get("unbound") or ""))
+                      str(meta.get("unbound") or ""), inline=inline)
 
 
 VIEWS = "views"  # the queries the timeline, map, network and bibliography pages draw from: saved queries too

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""How load and every saved query scale with the size of the graph: the K-times graph for K = 1, 4, 16.
+
+The K-times graph is made at the RDF level from the build's N-Triples dumps (asserted and inferred):
+copy 0 is the graph as built, and copy i (i = 1 .. K-1) is the same triples with every IRI of the
+ID namespace (``https://w3id.org/serge-kg/id/...``: records, events, evidence, citations) given the
+suffix ``-k<i>``; literals (the evidence quotes, labels, dates) are kept verbatim, and the IRIs of
+the ontology, the sources and the other vocabularies are shared by all copies. For query timing
+this is the same as cloning every YAML record with an id suffix and rewriting its references (each
+record becomes K records, each fact K facts, pointing to their own copies), without going through
+the loader and the reasoner K times; the reasoner is linear (issue 13) and the inferred triples of
+a copy are the copy of the inferred triples. The dumps hold no blank nodes (checked).
+
+Each K runs in its own process, so that its peak memory (``ru_maxrss``) is its own. Per K it
+prints the Oxigraph load time (both named graphs and the union default graph, as
+``serge-kg query`` loads them), the peak memory, and per query the median time (of ``--runs``
+runs, fewer when a query is slow at large K: at most ``--budget`` seconds per query) and the row
+count, with parameters bound as ``serge-kg query`` binds them (their defaults). Then the slowest
+queries per K, each query's fitted exponent (least-squares slope of log time on log K), and which
+queries' answers grow with K. Parameters name copy 0 (``victor-serge``), so a query about one
+person should keep its answer and its time as K grows.
+
+    .venv/bin/python benchmarks/bench_scale.py [--k 1 4 16] [--runs 20] [--budget 3] [--only NAME ...]
+
+Not a test: timings depend on the machine. Targets (issue 13): every saved query < 5 ms at K = 1,
+< 10 ms at K = 16 for those whose answer does not grow with K; no exponent much above 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from serge_kg.namespaces import ASSERTED_GRAPH, ID, INFERRED_GRAPH
+from serge_kg.paths import Paths, find_root
+from serge_kg.pipeline.answer import QueryDataset, _StoreSubjects
+from serge_kg.pipeline.fingerprint import built_dumps
+from serge_kg.query.engines import with_values
+from serge_kg.query.saved import bindings_for, list_queries
+
+_ID_IRI = re.compile(rb"<(" + re.escape(str(ID).encode()) + rb"[^>]*)>")
+
+
+def scaled(nt: bytes, k: int) -> bytes:
+    """The N-Triples ``nt`` K times: copy 0 as is, copy i with every ID-namespace IRI suffixed ``-k<i>``."""
+    if b"_:" in nt:
+        raise SystemExit("the dumps hold blank nodes: cloning by IRI would share them between copies")
+    parts = [nt]
+    for i in range(1, k):
+        suffix = f"-k{i}".encode()
+        parts.append(_ID_IRI.sub(lambda m, s=suffix: b"<" + m.group(1) + s + b">", nt))  # type: ignore[misc]
+    return b"".join(parts)
+
+
+def _median_ms(store: ox.Store, text: str, runs: int, budget: float) -> tuple[float, int, int]:
+    """Median time (ms) of running ``text`` and reading every row, the row count and the runs made."""
+    times: list[float] = []
+    rows = 0
+    start = time.perf_counter()
+    while len(times) < runs and (len(times) < 3 or time.perf_counter() - start < budget):
+        t0 = time.perf_counter()
+        res = store.query(text)
+        rows = sum(1 for _ in res) if isinstance(res, ox.QuerySolutions) else int(bool(res))
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000, rows, len(times)
+
+
+def measure_one(k: int, runs: int, budget: float, only: list[str]) -> dict[str, object]:
+    """Load the K-times graph into Oxigraph and time every saved query on it (run in a child process)."""
+    paths = Paths(find_root(Path.cwd()))
+    dumps = built_dumps(paths, inferred=True)
+    if dumps is None:
+        raise SystemExit("build/ is missing or stale: run `serge-kg build` first")
+    # the parameters as `serge-kg query` binds them: ids resolved against the built dataset (copy 0)
+    ds = QueryDataset(paths)
+    queries = [q for q in list_queries(paths.queries) if not only or q.name in only]
+    texts = {q.name: with_values(q.text, bindings_for(q, {}, _StoreSubjects(ds.store))) for q in queries}
+    asserted, inferred = (scaled(Path(p).read_bytes(), k) for p in dumps)
+    del ds
+    t0 = time.perf_counter()
+    store = ox.Store()
+    for nt, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
+        store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+        store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    load = time.perf_counter() - t0
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    del asserted, inferred
+    timed = {}
+    for name, text in texts.items():
+        ms, rows, made = _median_ms(store, text, runs, budget)
+        timed[name] = {"ms": ms, "rows": rows, "runs": made}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {"k": k, "load_s": load, "triples": triples, "peak_mb": peak_mb, "queries": timed}
+
+
+def slope(ks: list[int], values: list[float]) -> float:
+    """Least-squares slope of log(value) on log(K)."""
+    xs, ys = [math.log(k) for k in ks], [math.log(max(v, 1e-6)) for v in values]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--k", type=int, nargs="+", default=[1, 4, 16], help="the sizes (copies of the graph)")
+    ap.add_argument("--runs", type=int, default=20, help="runs per query (median reported)")
+    ap.add_argument("--budget", type=float, default=3.0, help="at most this many seconds per query and K "
+                                                               "(at least 3 runs)")
+    ap.add_argument("--only", nargs="*", default=[], help="these saved queries only")
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child is not None:
+        print(json.dumps(measure_one(args.child, args.runs, args.budget, args.only)))
+        return
+    figures = []
+    for k in args.k:
+        cmd = [sys.executable, __file__, "--child", str(k), "--runs", str(args.runs), "--budget", str(args.budget)]
+        if args.only:
+            cmd += ["--only", *args.only]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        fig = json.loads(out)
+        figures.append(fig)
+        print(f"K = {k:>3}: {fig['triples']:>9,} triples in the default graph, Oxigraph load {fig['load_s']:.2f} s, "
+              f"peak memory {fig['peak_mb']:.0f} MB "
+              f"({fig['peak_mb'] * 1024 * 1024 / fig['triples']:.0f} B per default-graph triple, process total)")
+        slowest = sorted(fig["queries"].items(), key=lambda kv: -kv[1]["ms"])[:5]
+        print("        slowest: " + ", ".join(f"{n} {v['ms']:.1f} ms" for n, v in slowest))
+    ks = [f["k"] for f in figures]
+    names = sorted(figures[0]["queries"])
+    print()
+    head = "".join(f"{'K=' + str(k) + ' ms':>12}" for k in ks)
+    print(f"{'query':<40}{head}{'exponent':>10}{'rows':>16}  answer")
+    over = []
+    for name in names:
+        ms = [f["queries"][name]["ms"] for f in figures]
+        rows = [f["queries"][name]["rows"] for f in figures]
+        exp = slope(ks, ms) if len(ks) > 1 else float("nan")
+        grows = rows[-1] > rows[0]
+        cells = "".join(f"{v:>12.2f}" for v in ms)
+        print(f"{name:<40}{cells}{exp:>10.2f}{str(rows[0]) + '->' + str(rows[-1]):>16}  "
+              f"{'grows with K' if grows else 'same'}")
+        if ms[0] >= 5 or (not grows and ms[-1] >= 10):
+            over.append(name)
+    grown = [n for n in names if figures[-1]["queries"][n]["rows"] > figures[0]["queries"][n]["rows"]]
+    print()
+    print(f"answers that grow with K ({len(grown)}): {', '.join(grown) or 'none'}")
+    print(f"above target (>= 5 ms at K = {ks[0]}, or >= 10 ms at K = {ks[-1]} with an answer that does not grow): "
+          f"{', '.join(over) or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
