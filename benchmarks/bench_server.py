@@ -17,7 +17,8 @@ server and its workers before/after); fast-query p50/p99 alone and while ``--slo
 the time until the server uses no CPU after ``--timeouts`` queries that hit a ``--deadline`` s limit.
 
     python benchmarks/bench_server.py [--duration 5] [--connections 8] [--threads 1] [--rounds 2]
-        [--stacks h11-asyncio-1,httptools-uvloop-1,httptools-uvloop-2] [--skip-compare] [--skip-robustness]
+        [--stacks h11-asyncio-1,httptools-uvloop-1,httptools-uvloop-2] [--only NAME,...] [--skip-compare]
+        [--skip-robustness]
 """
 
 from __future__ import annotations
@@ -179,6 +180,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per stack; the best one counts")
     parser.add_argument("--stacks", type=lambda s: [parse_stack(x) for x in s.split(",")],
                         default=[parse_stack(x) for x in ("h11-asyncio-1", "httptools-uvloop-1", "httptools-uvloop-2")])
+    parser.add_argument("--only", type=lambda s: s.split(","), default=None,
+                        help="only these saved queries (comma-separated names) in the mix")
     parser.add_argument("--skip-compare", action="store_true", help="only the robustness figures")
     parser.add_argument("--skip-robustness", action="store_true", help="only the throughput comparison")
     parser.add_argument("--baseline", default="1683275", help="git ref of the checkout to compare robustness with")
@@ -211,7 +214,10 @@ def compare(args: argparse.Namespace, paths: Paths, result: object, work: Path) 
     """Requests per second on the saved-query mix: ours in each stack, cache on and off, against Oxigraph."""
     wrk = wrk_binary()
     texts = [with_values(q.text, bindings_for(q, {}, result.asserted))  # type: ignore[attr-defined]
-             for q in list_queries(paths.queries) if all(p.default is not None for p in q.params)]
+             for q in list_queries(paths.queries) if all(p.default is not None for p in q.params)
+             and (args.only is None or q.name in args.only)]
+    if not texts:
+        raise SystemExit(f"no saved query without required parameters is named {args.only}")
     ox_port = free_port()
     binary = Path(sys.executable).parent / "oxigraph"
     oxigraph = subprocess.Popen([str(binary if binary.exists() else shutil.which("oxigraph") or "oxigraph"),

@@ -212,7 +212,7 @@ def test_the_endpoint_answers_a_hit_with_identical_bytes_and_headers(cached_site
         assert revalidated.status_code == 304 and revalidated.content == b""
 
 
-def test_etags_name_the_generation_and_a_rebuild_invalidates_them(project, cached_site: str) -> None:  # type: ignore[no-untyped-def]
+def test_etags_name_the_generation_and_a_rebuild_invalidates_them(project: Any, cached_site: str) -> None:
     generation = json.loads((project.build / "manifest.json").read_text(encoding="utf-8"))["generation"]
     r = httpx.get(cached_site + "/queries/life-timeline", headers={"Accept": JSON_RESULTS}, timeout=30)
     assert r.headers["etag"].startswith(f'"{generation}.')
