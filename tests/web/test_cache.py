@@ -119,6 +119,9 @@ def test_another_accept_format_dataset_or_parameter_is_another_entry(endpoint: E
     assert endpoint.calls == 7 and len(tags) == 7
     call(cache, "/queries/life", query={"person": "victor-serge"})
     assert endpoint.calls == 7
+    for _ in range(2):  # no saved query has this name: never answered from /sparql's entries
+        assert "etag" not in call(cache, "/queries/a.b", query={"query": LABELS}, headers={"Accept": JSON_RESULTS})[1]
+    assert endpoint.calls == 9
 
 
 def test_an_edited_saved_query_is_another_entry(endpoint: Endpoint, tmp_path: Path) -> None:

@@ -127,6 +127,8 @@ class ResultCache:
                 return None
             pairs = sorted(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True), key=lambda kv: kv[0])
             return json.dumps(["queries", saved.group(1), self._file_state(saved.group(1)), pairs, accept])
+        if path != "/sparql":  # not a name a saved query may have: the endpoint answers 404
+            return None
         raw = (method, query_string, accept, headers.get(b"content-type", b""), body)
         if raw in self.aliases:  # the same request again: no need to read the query's tokens
             self.aliases.move_to_end(raw)
