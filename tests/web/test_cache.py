@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,10 @@ def call(cache: ResultCache, path: str, method: str = "GET", query: dict[str, st
 
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
-    asyncio.run(cache(scope, receive, send))
+    # in a thread of its own: the browser tests of the same session leave an event loop running in this one
+    thread = threading.Thread(target=asyncio.run, args=(cache(scope, receive, send),))
+    thread.start()
+    thread.join(30)
     head = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
     return sent[0]["status"], head, b"".join(m.get("body", b"") for m in sent[1:])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 
 from serge_kg.web.serving import bind
 
@@ -27,5 +28,8 @@ def test_accepted_connections_send_without_delay() -> None:
                     break
                 await asyncio.sleep(0.01)
             writer.close()
-    asyncio.run(main())
+    # in a thread of its own: the browser tests of the same session leave an event loop running in this one
+    thread = threading.Thread(target=asyncio.run, args=(main(),))
+    thread.start()
+    thread.join(10)
     assert sock.proto == socket.IPPROTO_TCP and seen and seen[0] != 0
