@@ -145,3 +145,9 @@ def test_export_unknown_format_suggests_the_nearest(mini: Paths, tmp_path: Path)
     assert not (tmp_path / "x.bib").exists()
     code, _, err = run(mini, "export", "--format", "csljson")
     assert code == 2 and "Did you mean 'csl-json'" in err
+
+
+def test_serve_help_names_the_result_cache_options() -> None:
+    res = CliRunner().invoke(main, ["serve", "--help"])
+    assert res.exit_code == 0 and "--no-cache" in res.output and "--cache-mb" in res.output
+    assert "ETag" in res.output and "304" in res.output

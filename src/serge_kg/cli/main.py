@@ -300,10 +300,15 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
               help="Address-space cap of one query worker, in MB.")
 @click.option("--max-query-bytes", type=click.IntRange(1024, 1 << 30), default=64 * 1024, show_default=True,
               help="Longest query (or POST body) accepted; longer ones get 413.")
+@click.option("--cache-mb", type=click.IntRange(1, 1 << 16), default=64, show_default=True,
+              help="Memory for the result cache of /sparql and /queries/NAME answers (LRU; answers are kept for "
+              "the build generation served, with an ETag naming it, and revalidated with 304).")
+@click.option("--no-cache", is_flag=True, help="Run every query, keep no answers (no ETag, no 304).")
 @click.pass_context
 @handle_errors
 def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows: int, base_url: str | None,
-              workers: int, max_workers: int, queue: int, memory_limit: int, max_query_bytes: int) -> None:
+              workers: int, max_workers: int, queue: int, memory_limit: int, max_query_bytes: int, cache_mb: int,
+              no_cache: bool) -> None:
     """Serve a read-only SPARQL 1.1 endpoint (/sparql) and linked-data pages (/id/...) over HTTP.
 
     Every query runs in a worker process that is killed at the time limit, capped in memory and
@@ -320,7 +325,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows
     limits = Limits(timeout=timeout, memory_mb=memory_limit, workers=workers,
                     max_workers=max(workers, max_workers), queue=queue)
     app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows, limits=limits,
-                     max_query_bytes=max_query_bytes)
+                     max_query_bytes=max_query_bytes, cache_mb=0 if no_cache else cache_mb)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])

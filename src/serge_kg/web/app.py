@@ -64,6 +64,7 @@ from serge_kg.query.saved import bindings_for, find_query, list_queries
 from serge_kg.sources.text import load_sources
 
 from . import bibliography_page, editor, map_page, pages
+from .cache import DEFAULT_CACHE_MB, result_cache
 from .dumps import DumpFiles
 from .engine import (
     FORMAT_ALIASES,
@@ -96,11 +97,13 @@ MAX_CACHED_PAGES = 20_000  # more than every page of the graph; beyond it pages 
 
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = DEFAULT_MAX_ROWS,
                limits: Limits | None = None, max_query_bytes: int = MAX_QUERY_BYTES,
-               extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = ()) -> Starlette:
+               extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = (),
+               cache_mb: int = DEFAULT_CACHE_MB) -> Starlette:
     """The web application serving the graph of ``paths`` (loaded now, once; its workers started).
 
     ``limits`` (workers, memory, queue) default to :class:`~serge_kg.web.pool.Limits` with ``timeout``.
     Call ``app.state.engine.close()`` to stop the workers when the app is not run with a lifespan.
+    ``cache_mb`` bounds the result cache of the query routes (:mod:`serge_kg.web.cache`; 0: no cache).
     """
     limits = limits or Limits(timeout=timeout)
     engine = Engine(paths, max_rows, limits, max_query_bytes, extra_graphs, extra_allow)
@@ -324,7 +327,8 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         finally:
             engine.close()
 
-    app = Starlette(routes=routes, middleware=[cors], exception_handlers={SergeKGError: refused},
+    app = Starlette(routes=routes, middleware=[cors, *result_cache(engine, paths.queries, cache_mb, max_query_bytes)],
+                    exception_handlers={SergeKGError: refused},
                     lifespan=lifespan)
     app.state.engine = engine
     return app

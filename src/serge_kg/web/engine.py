@@ -7,6 +7,7 @@ two named graphs); :func:`encode` writes an outcome in a SPARQL results format o
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +19,7 @@ from serge_kg.errors import SergeKGError
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import OUTPUTS, load_graphs, load_ontology
 from serge_kg.pipeline.export import ASSERTED_GRAPH, INFERRED_GRAPH, describe_dataset, load_context, serialize
+from serge_kg.pipeline.generation import read_manifest
 
 from . import pages
 from .guard import Guard, QueryRefused
@@ -48,6 +50,7 @@ class Engine:
         the W3C protocol tests use them for their own data.
         """
         self.paths, self.max_rows = paths, max_rows
+        manifest = read_manifest(paths.build)  # before loading: a build finishing meanwhile changes the digest
         self.asserted, self.inferred = load_graphs(paths, inferred=True)
         self.ontology = load_ontology(paths)
         self.context = load_context(paths.context)
@@ -59,6 +62,10 @@ class Engine:
         for iri, nt in (extra_graphs or {}).items():
             graphs.append((iri, len(data), len(data) + len(nt), False))
             data += nt
+        # the build generation it was started on, and a digest of exactly the triples served (a stale
+        # build/ is rebuilt in memory, and a build may land while loading): ETags name both
+        digest = hashlib.blake2b(data, digest_size=6).hexdigest()
+        self.generation = f"{manifest.get('generation') if manifest else 'unbuilt'}.{digest}"
         self.allow = frozenset({str(ASSERTED_GRAPH), str(INFERRED_GRAPH), *(extra_graphs or {}), *extra_allow})
         self.guard = Guard(self.allow, **({"max_bytes": max_query_bytes} if max_query_bytes else {}))
         self.pool = WorkerPool(data, graphs, limits)
