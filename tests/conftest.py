@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from rdflib import Graph
 
 from serge_kg.cli.main import main
 from serge_kg.paths import Paths
+from serge_kg.pipeline.bibliography import Bibliography, collect, graph_runner
 from serge_kg.pipeline.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,3 +84,18 @@ def full_built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     shutil.copytree(ROOT / "queries", target / "queries")
     shutil.copytree(ROOT / "data", target / "data")
     return build(Paths(target))
+
+
+def records(kind: str) -> dict[str, dict[str, Any]]:
+    """The curated records of one folder of data/, by id."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in sorted((ROOT / "data" / kind).glob("*.yaml")):
+        out |= {r["id"]: r for r in yaml.safe_load(f.read_text(encoding="utf-8"))}
+    return out
+
+
+@pytest.fixture(scope="module")
+def bib(full_built: BuildResult) -> Bibliography:
+    """The bibliography of the real data, gathered from the view queries (bibliography and citation tests)."""
+    paths = Paths(full_built.outputs[0].parent.parent)
+    return collect(graph_runner(paths.queries, full_built.asserted, full_built.inferred))

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
-import yaml
-
+from conftest import records
 from serge_kg.paths import Paths
 from serge_kg.pipeline.bibliography import KIND_ORDER, Bibliography, collect, graph_runner, kind_rank
 from serge_kg.pipeline.build import BuildResult
@@ -15,20 +12,6 @@ from serge_kg.query.engines import run_rdflib, union_graph
 from serge_kg.query.saved import bindings_for, find_query
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def records(kind: str) -> dict[str, dict[str, Any]]:
-    """The curated records of one folder of data/, by id."""
-    out: dict[str, dict[str, Any]] = {}
-    for f in sorted((ROOT / "data" / kind).glob("*.yaml")):
-        out |= {r["id"]: r for r in yaml.safe_load(f.read_text(encoding="utf-8"))}
-    return out
-
-
-@pytest.fixture(scope="module")
-def bib(full_built: BuildResult) -> Bibliography:
-    paths = Paths(full_built.outputs[0].parent.parent)
-    return collect(graph_runner(paths.queries, full_built.asserted, full_built.inferred))
 
 
 def test_a_novel_with_its_english_translation_as_the_records_say(bib: Bibliography) -> None:

@@ -10,31 +10,15 @@ from typing import Any
 
 import bibtexparser
 import pytest
-import yaml
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
+from conftest import records
 from serge_kg.errors import ExportError
-from serge_kg.paths import Paths
-from serge_kg.pipeline.bibliography import Bibliography, Expression, Named, Work, collect, graph_runner
-from serge_kg.pipeline.build import BuildResult
+from serge_kg.pipeline.bibliography import Bibliography, Expression, Named, Work
 from serge_kg.pipeline.citations import citation_file, csl_date, to_bibtex, to_csl_json
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def records(kind: str) -> dict[str, dict[str, Any]]:
-    """The curated records of one folder of data/, by id."""
-    out: dict[str, dict[str, Any]] = {}
-    for f in sorted((ROOT / "data" / kind).glob("*.yaml")):
-        out |= {r["id"]: r for r in yaml.safe_load(f.read_text(encoding="utf-8"))}
-    return out
-
-
-@pytest.fixture(scope="module")
-def bib(full_built: BuildResult) -> Bibliography:
-    paths = Paths(full_built.outputs[0].parent.parent)
-    return collect(graph_runner(paths.queries, full_built.asserted, full_built.inferred))
 
 
 @pytest.fixture(scope="module")
