@@ -85,7 +85,7 @@ def main() -> int:
     print(f"\ninferred triples: owlrl {len(ref)}, reasonable + ontology closure {len(kept)}")
     print(f"only in owlrl: {len(only_owlrl)}; only in reasonable: {len(only_reasonable)}")
     for label, diff in (("owlrl", only_owlrl), ("reasonable", only_reasonable)):
-        for triple in sorted(diff)[:5]:
+        for triple in sorted(diff)[:40]:
             print(f"  only {label}: {' '.join(t.n3() for t in triple)}")
     print("parity:", "yes" if not only_owlrl and not only_reasonable else "NO (keep owlrl)")
     return 0

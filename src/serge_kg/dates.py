@@ -15,16 +15,14 @@ from functools import lru_cache
 from edtf import parse_edtf, struct_time_to_date
 from edtf.parser.edtf_exceptions import EDTFParseException
 
+from serge_kg.errors import DateError  # noqa: F401 - re-exported: callers import it from here
+
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 EDTF_HELP = ("an EDTF date at the precision of the source, e.g. '1919', '1919-01', '1890-12-30', "
              "'1921-41' (late 1921), '[1927-07..1928-06]' (late 1927 or early 1928), '1933/1936'")
-
-
-class DateError(ValueError):
-    """A string is not a usable EDTF date."""
 
 
 @dataclass(frozen=True)

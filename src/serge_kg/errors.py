@@ -81,3 +81,10 @@ class NonConformingError(SergeKGError):
 
 class LinkingError(SergeKGError):
     """Wikidata linking input (decisions.csv) or the Wikidata API answered something unusable."""
+
+
+class DateError(ValueError):
+    """A string is not a usable EDTF date (a ValueError: callers of the date helpers catch either).
+
+    Defined here rather than in :mod:`serge_kg.dates` so that rendering dates in words
+    (:mod:`serge_kg.datewords`) does not import the ``edtf`` parser, a tenth of a cold query's time."""

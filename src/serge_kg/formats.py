@@ -9,6 +9,7 @@ from __future__ import annotations
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 DATE_STYLES = ("words", "edtf")
 ENGINES = ("oxigraph", "rdflib")
+REASONERS = ("reasonable", "owlrl")  # OWL 2 RL: the fast one first (the default), then the reference
 
 # RDF syntaxes of the exports: name -> (file extension, media type)
 FORMATS: dict[str, tuple[str, str]] = {

@@ -14,7 +14,7 @@ import click
 # Only light modules at the top: each command imports what it needs when it runs, so that `serge-kg
 # build` on unchanged inputs, `--help` and `--version` do not pay for loading rdflib, pyshacl and owlrl.
 from serge_kg.errors import NonConformingError
-from serge_kg.formats import CITATION_FORMATS, DATE_STYLES, ENGINES, FORMATS, RESULT_FORMATS
+from serge_kg.formats import CITATION_FORMATS, DATE_STYLES, ENGINES, FORMATS, REASONERS, RESULT_FORMATS
 from serge_kg.web.serving import DEFAULT_MAX_ROWS
 
 from .common import EXIT_CODES, SuggestingChoice, echo_err, handle_errors, progress_printer, project_paths
@@ -42,11 +42,14 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 @main.command("build", epilog="Example: serge-kg build\n\n" + EXIT_CODES)
 @click.option("--no-reason", is_flag=True, help="Skip the OWL-RL closure (faster; no inferred triples).")
+@click.option("--reasoner", type=SuggestingChoice(REASONERS), default=REASONERS[0], show_default=True,
+              help="OWL 2 RL reasoner: reasonable (Rust, fast) or owlrl (pure Python, the reference); "
+                   "both infer the same triples.")
 @click.option("--force", is_flag=True, help="Build even if build/ was built from exactly the current inputs.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
 @click.pass_context
 @handle_errors
-def build_cmd(ctx: click.Context, no_reason: bool, force: bool, quiet: bool) -> None:
+def build_cmd(ctx: click.Context, no_reason: bool, reasoner: str, force: bool, quiet: bool) -> None:
     """Load, convert, reason, validate and write every export to build/, then print a report.
 
     If build/ holds an intact build of exactly the current inputs (data/, ontology/, queries/ and this
@@ -61,7 +64,8 @@ def build_cmd(ctx: click.Context, no_reason: bool, force: bool, quiet: bool) -> 
         return
     from serge_kg.pipeline.build import build
 
-    result = build(paths, reason=not no_reason, validate=True, write=True, progress=progress_printer(quiet))
+    result = build(paths, reason=not no_reason, validate=True, write=True, progress=progress_printer(quiet),
+                   reasoner=reasoner)
     report = result.report
     assert report is not None
     click.echo(f"records: {len(result.dataset.records)}   asserted triples: {len(result.asserted)}   "

@@ -70,10 +70,10 @@ class _StoreSubjects:
 
     def __contains__(self, triple: tuple[object, object, object]) -> bool:
         node = ox.NamedNode(str(triple[0]))
-        return any(True for _ in self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()))
+        return any(True for _ in self.store.quads_for_pattern(node, None, None))
 
     def subjects(self) -> Iterator[URIRef]:
-        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        for quad in self.store.quads_for_pattern(None, None, None):
             if isinstance(quad.subject, ox.NamedNode):
                 yield URIRef(quad.subject.value)
 

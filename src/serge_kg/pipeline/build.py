@@ -83,8 +83,10 @@ def derive(graph: Graph, queries_dir: Path) -> int:
 
 
 def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bool = True,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, reasoner: str = "reasonable") -> BuildResult:
     """Run the pipeline; with ``write``, put every export and a report into ``build/`` as one generation.
+
+    ``reasoner`` is ``reasonable`` (fast) or ``owlrl`` (the reference); both give the same triples.
 
     Nothing is written unless every earlier stage succeeded; data that does not conform writes only
     ``build/violations.json`` and leaves the last generation as it was.
@@ -111,7 +113,7 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
     if reason:
         t = stage("reason (OWL-RL)")
         sources = [s.meta["revision_url"] for s in dataset.sources.values()]
-        inferred = infer(asserted, ontology, extra_subjects=[URIRef(u) for u in sources])
+        inferred = infer(asserted, ontology, extra_subjects=[URIRef(u) for u in sources], reasoner=reasoner)
         timings["reason"] = time.perf_counter() - t
     result = BuildResult(dataset, ontology, asserted, inferred, timings=timings)
     triples = OxTriples()  # each graph converted to Oxigraph terms once, for the check queries and every dump
@@ -126,7 +128,8 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
         result.outputs = [write_violations(paths.build, _report(result))]
     elif write:
         t = stage("export")
-        result.outputs = write_outputs(result, paths, {"inputs": fingerprint, "reasoned": reason}, triples)
+        result.outputs = write_outputs(result, paths, {"inputs": fingerprint, "reasoned": reason,
+                                                       "reasoner": reasoner if reason else None}, triples)
         timings["export"] = time.perf_counter() - t
     return result
 

@@ -7,7 +7,10 @@ written: no prefix is predeclared, as on any other store.
 The dataset has one meaning everywhere (CLI, this API, the endpoint, a published store): the
 default graph is the asserted and the inferred triples together, and the two parts are also the
 named graphs ``<https://w3id.org/serge-kg/graph/asserted>`` and ``.../graph/inferred``
-(:func:`dataset_store`, :func:`union_graph`).
+(:func:`dataset_store`, :func:`union_graph`). In Oxigraph the triples are held once, in the two named
+graphs, and a query without ``FROM`` reads their union as its default graph (:func:`run_oxigraph`): the
+parts are disjoint (the inferred graph holds only what the asserted one lacks), so the union is the
+same set of triples, loaded in half the time (a cold ``serge-kg query`` parses the dumps once).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from serge_kg.errors import QueryExecutionError, QueryFileError, QueryParameterE
 from serge_kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 
 from .inline import inline_iris
+from .lexer import tokens
 from .saved import INLINE_HEADER, SavedQuery
 
 
@@ -82,18 +86,16 @@ def union_graph(asserted: Graph, inferred: Graph | None) -> Graph:
 
 
 def dataset_store(asserted: Graph, inferred: Graph | None) -> ox.Store:
-    """The dataset in an Oxigraph store: default graph = asserted + inferred; each part also a named graph.
+    """The dataset in an Oxigraph store: each part in its named graph, the default graph their union
+    when queried through :func:`run_oxigraph`.
 
-    This is the layout of the endpoint and of ``serge-kg publish --union-default-graph``, so a query
+    This is what the endpoint and ``serge-kg publish --union-default-graph`` serve, so a query
     (with ``FROM``, ``GRAPH`` or neither) answers the same here as there.
     """
     store = ox.Store()
     for graph, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
-        if graph is None:
-            continue
-        nt = _sorted_nt(graph)
-        store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-        store.bulk_load(nt, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        if graph is not None:
+            store.bulk_load(_sorted_nt(graph), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
     return store
 
 
@@ -106,8 +108,14 @@ def dataset_store_from_nt(asserted: Path, inferred: Path | None) -> ox.Store:
         return store
     for path, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return store
+
+
+def names_its_dataset(text: str) -> bool:
+    """Whether the query has a ``FROM`` (or ``FROM NAMED``) clause, read as tokens, not as text."""
+    if "from" not in text.lower():  # cheap and sure: no such word, no such keyword
+        return False
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))
 
 
 _XSD_STRING = str(XSD.string)
@@ -185,7 +193,11 @@ def run_oxigraph(query: SavedQuery, store: ox.Store, bindings: dict[str, Node]) 
     :raises QueryExecutionError: if Oxigraph rejects or fails the query.
     """
     try:
-        res = store.query(with_values(query.text, bindings))  # no predeclared prefixes, as on any store
+        # no predeclared prefixes, as on any store; the default graph is the union of the store's
+        # graphs (see dataset_store), except where the query names its own with FROM, which Oxigraph's
+        # union option would override
+        res = store.query(with_values(query.text, bindings),
+                          use_default_graph_as_union=not names_its_dataset(query.text))
     except SyntaxError as exc:
         query.prepared  # noqa: B018 - rdflib names an undeclared prefix, where Oxigraph says "expected ..."
         raise QueryExecutionError(f"{query.path}: Oxigraph could not parse the query: {exc}") from exc

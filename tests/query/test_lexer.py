@@ -1,0 +1,42 @@
+"""The SPARQL tokeniser: the ASCII fast path reads every query as the full Unicode grammar does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from serge_kg.query.engines import names_its_dataset
+from serge_kg.query.lexer import _token_re, tokens
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERY_FILES = sorted(ROOT.glob("queries/**/*.rq")) + sorted(ROOT.glob("ontology/**/*.rq"))
+
+
+def _with(unicode: bool, text: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup or "", m.group()) for m in _token_re(unicode).finditer(text)]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_the_ascii_tokeniser_reads_each_saved_query_as_the_unicode_one(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    ascii_only = "".join(c for c in text if c.isascii())  # the saved queries with any accents dropped
+    assert _with(False, ascii_only) == _with(True, ascii_only)
+
+
+def test_a_query_with_non_ascii_names_uses_the_unicode_classes() -> None:
+    text = 'SELECT ?événement WHERE { ?événement ex:nom "Sérgé" ; ex:été _:bé }'
+    kinds = [(t.kind, t.text) for t in tokens(text)]
+    assert ("var", "?événement") in kinds and ("pname", "ex:été") in kinds and ("bnode", "_:bé") in kinds
+    assert len(QUERY_FILES) > 20  # the parametrised test above really read the saved queries
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("SELECT * WHERE { ?s ?p ?o }", False),
+    ("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", True),
+    ("select * from named <urn:g> where { graph ?g { ?s ?p ?o } }", True),
+    ('SELECT * WHERE { ?s ?p "taken from the memoirs" } # FROM in a comment', False),
+    ("SELECT ?from WHERE { ?from <urn:from> ex:from }", False),
+])
+def test_names_its_dataset_reads_tokens_not_text(text: str, named: bool) -> None:
+    assert names_its_dataset(text) is named
