@@ -32,3 +32,43 @@ def test_bounds(edtf: str, earliest: dt.date, latest: dt.date | None, simple: st
 def test_impossible_or_malformed_dates(bad: str) -> None:
     with pytest.raises(DateError):
         parse_date(bad)
+
+
+ONE_OF_SETS = [
+    "[1921-07..1922-06]", "[1922-10..1922-12,1923-06]", "[1924-03,1924-04]", "[1927-07..1928-06]",
+    "[1928-04-19..1928-05-26]", "[1928..1929]", "[1936-04..1936-12]", "[1946-07,1946-11]",
+    "[1933-05-25..1933-06-24]", "[1939,1936..1937]", "[1918-11-11,1917-11-07]", "[1940,1941-02]",
+    "[1940-01..1941-03]", "[1940-02-01,1941-02]",
+]
+
+
+@pytest.mark.parametrize("text", ONE_OF_SETS)
+def test_one_of_sets_have_the_librarys_bounds_without_its_parser(text: str) -> None:
+    from edtf import parse_edtf, struct_time_to_date
+
+    from serge_kg.dates import _one_of
+
+    parsed = parse_edtf(text)
+    assert _one_of(text) == (struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict()))
+    assert (parse_date(text).earliest, parse_date(text).latest) == _one_of(text)
+
+
+@pytest.mark.parametrize("text", ["[1929..1928]", "[1928-13]", "[1928..]", "[..1928]", "[1928-04-19..1928-05]x",
+                                  "1921-41", "[1921-41]", "[1940]", "[1940-02]", "[1940-02-29..1940-03]",
+                                  "[1900-02..1900-02-28]", "[1940..1941-03]"])
+def test_other_forms_are_left_to_the_library(text: str) -> None:
+    from edtf import parse_edtf
+
+    from serge_kg.dates import _one_of
+
+    assert _one_of(text) is None
+    try:
+        parse_edtf(text)
+    except Exception:  # noqa: BLE001 - the library refuses it: so must we
+        with pytest.raises(DateError):
+            parse_date(text)
+
+
+def test_a_day_that_does_not_exist_inside_a_set_is_refused_by_name() -> None:
+    with pytest.raises(DateError, match="not a real calendar day"):
+        parse_date("[1928-02-30..1928-03-05]")

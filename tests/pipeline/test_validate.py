@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
+from rdflib import RDFS, Graph
 
 from conftest import union
+from serge_kg.errors import ShapeLoadError
+from serge_kg.namespaces import ID
 from serge_kg.pipeline.build import BuildResult
 from serge_kg.pipeline.export import OxTriples
-from serge_kg.pipeline.validate import check_violations, load_shapes, validate_graph
+from serge_kg.pipeline.validate import check_violations, load_shapes, start_validation, validate_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 # checks that always fire, with IRIs, language-tagged and typed literals in their rows
@@ -59,3 +64,38 @@ def test_the_real_data_conforms_on_both_engines(full_built: BuildResult) -> None
     report = validate_graph(full_built.asserted, full_built.inferred, full_built.ontology,
                             load_shapes(ROOT / "ontology" / "shapes.ttl"), ROOT / "queries")
     assert report.conforms and report.checks_run >= 8
+
+
+def _broken(result: BuildResult) -> Graph:
+    """The mini graph with Serge's label removed: SHACL fires."""
+    bad = Graph()
+    for t in result.asserted:
+        bad.add(t)
+    serge = ID["person/victor-serge"]
+    bad.remove((serge, RDFS.label, None))
+    return bad
+
+
+def test_shacl_beside_the_caller_reports_what_it_reports_in_process(mini_built: BuildResult, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    bad, shapes = _broken(mini_built), load_shapes(ROOT / "ontology" / "shapes.ttl")
+    pending = start_validation(bad, mini_built.inferred, mini_built.ontology, shapes, ROOT / "queries")
+    assert pending._process is not None  # this machine forks: SHACL ran in a second process
+    forked = pending.report()
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # one core: in this process
+    serial_pending = start_validation(bad, mini_built.inferred, mini_built.ontology, shapes, ROOT / "queries")
+    assert serial_pending._process is None
+    serial = serial_pending.report()
+    assert not forked.conforms and forked.violations == serial.violations
+    assert any("victor-serge" in line for line in forked.violations)
+
+
+@pytest.mark.parametrize("cores", [2, 1])
+def test_a_validation_that_cannot_run_is_an_error_not_a_pass(mini_built: BuildResult, cores: int,
+                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)  # forked, then in this process
+    shapes = Graph()
+    shapes.parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:property [ sh:path <urn:p> ; sh:minCount 1, 2 ] .""",
+                 format="turtle")
+    with pytest.raises(ShapeLoadError, match="SHACL validation could not run"):
+        validate_graph(mini_built.asserted, mini_built.inferred, mini_built.ontology, shapes, ROOT / "queries")

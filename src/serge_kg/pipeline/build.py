@@ -25,7 +25,7 @@ from .fingerprint import built_dumps, input_fingerprint
 from .generation import check_generation, write_generation, write_violations
 from .reason import infer
 from .records import Dataset, load_dataset
-from .validate import Report, load_shapes, validate_graph
+from .validate import Report, load_shapes, start_validation
 
 OUTPUTS = {  # file name -> (format, include inferred triples)
     "serge.ttl": ("turtle", False),
@@ -118,19 +118,27 @@ def build(paths: Paths, *, reason: bool = True, validate: bool = True, write: bo
     result = BuildResult(dataset, ontology, asserted, inferred, timings=timings)
     triples = OxTriples()  # each graph converted to Oxigraph terms once, for the check queries and every dump
 
-    if validate:
-        t = stage("validate (SHACL + checks)")
-        result.report = validate_graph(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries,
-                                       triples)
-        timings["validate"] = time.perf_counter() - t
+    meta = {"inputs": fingerprint, "reasoned": reason, "reasoner": reasoner if reason else None}
+    if not validate:
+        if write:
+            t = stage("export")
+            result.outputs = write_outputs(result, paths, meta, triples)
+            timings["export"] = time.perf_counter() - t
+        return result
 
-    if write and result.report is not None and not result.report.conforms:
+    # SHACL runs in a second process while this one runs the check queries and serialises the exports,
+    # which are written only if the data conforms
+    t = stage("validate (SHACL + checks) and export, side by side" if write else "validate (SHACL + checks)")
+    pending = start_validation(asserted, inferred, ontology, load_shapes(paths.shapes), paths.queries, triples)
+    blobs = serialize_outputs(result, paths, triples) if write else {}
+    result.report = pending.report()
+    timings["validate + export" if write else "validate"] = time.perf_counter() - t  # side by side: one figure
+    if write and not result.report.conforms:
         result.outputs = [write_violations(paths.build, _report(result))]
     elif write:
-        t = stage("export")
-        result.outputs = write_outputs(result, paths, {"inputs": fingerprint, "reasoned": reason,
-                                                       "reasoner": reasoner if reason else None}, triples)
-        timings["export"] = time.perf_counter() - t
+        t = time.perf_counter()
+        result.outputs = _write(result, paths, blobs, meta)
+        timings["write"] = time.perf_counter() - t
     return result
 
 
@@ -141,6 +149,11 @@ def write_outputs(result: BuildResult, paths: Paths, meta: dict[str, object] | N
     :param meta: more fields for the manifest (see :func:`~.generation.write_generation`).
     :param triples: the graphs' Oxigraph terms if already converted (each graph is converted once for all dumps).
     """
+    return _write(result, paths, serialize_outputs(result, paths, triples), meta)
+
+
+def serialize_outputs(result: BuildResult, paths: Paths, triples: OxTriples | None = None) -> dict[str, bytes]:
+    """Every dump and the VoID description, by file name (the report comes last, with the validation)."""
     context = load_context(paths.context)
     blobs: dict[str, bytes] = {}
     triples = triples or OxTriples()
@@ -154,7 +167,11 @@ def write_outputs(result: BuildResult, paths: Paths, meta: dict[str, object] | N
     if result.dataset.geonames and result.dataset.geonames_source:
         sources.append(result.dataset.geonames_source)  # attributed in VoID as a source of the graph
     blobs["void.ttl"] = serialize("turtle", describe_dataset(result.asserted, result.inferred, sources))
-    blobs["report.json"] = (json.dumps(_report(result), indent=2, sort_keys=True) + "\n").encode()
+    return blobs
+
+
+def _write(result: BuildResult, paths: Paths, blobs: dict[str, bytes], meta: dict[str, object] | None) -> list[Path]:
+    blobs = {**blobs, "report.json": (json.dumps(_report(result), indent=2, sort_keys=True) + "\n").encode()}
     return write_generation(paths.build, blobs, meta)
 
 

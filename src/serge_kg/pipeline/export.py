@@ -30,7 +30,7 @@ from serge_kg.namespaces import (
     PREFIXES,
     SK,
 )
-from serge_kg.query.engines import to_ox
+from serge_kg.query.engines import ox_triples
 
 # The dump files of build/ (and /dumps/), by what they hold: "asserted" or "inferred" triples only,
 # or "both": the asserted and inferred triples as the two named graphs (TriG, N-Quads).
@@ -65,15 +65,7 @@ def _sort_key(t: ox.Triple) -> tuple[str, str, str]:
 
 def _convert(graph: Graph) -> list[ox.Triple]:
     """The graph as Oxigraph triples, sorted so that every serialisation is deterministic."""
-    memo: dict[Any, Any] = {}  # terms repeat (predicates, classes, sources): convert each once
-
-    def term(node: Any) -> Any:
-        hit = memo.get(node)
-        if hit is None:
-            hit = memo[node] = to_ox(node)
-        return hit
-
-    triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
+    triples = ox_triples(graph)
     triples.sort(key=_sort_key)
     return triples
 

@@ -7,7 +7,12 @@ same rows on both engines, and ``tests/pipeline/test_validate.py`` checks it for
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import warnings
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -96,21 +101,86 @@ def check_violations(graph: Graph, queries_dir: Path, store: ox.Store | None = N
     return len(checks), lines
 
 
-def validate_graph(asserted: Graph, inferred: Graph, ontology: Graph, shapes: Graph, queries_dir: Path,
-                   triples: OxTriples | None = None) -> Report:
-    """Validate asserted + inferred data against the shapes and the check queries.
-
-    :param triples: the graphs' Oxigraph terms, shared with the exports (see :class:`~.export.OxTriples`).
-    """
-    triples = triples or OxTriples()
-    store = ox.Store()
-    store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object) for g in (asserted, inferred) for t in triples(g)])
+def _union(asserted: Graph, inferred: Graph) -> Graph:
     union = Graph()
     for g in (asserted, inferred):
         for t in g:
             union.add(t)
     for prefix, ns in asserted.namespaces():
         union.bind(prefix, ns)
-    conforms, lines = shacl_violations(union, shapes, ontology)
-    n, check_lines = check_violations(union, queries_dir, store)
-    return Report(conforms, lines + check_lines, n)
+    return union
+
+
+def _shacl_child(conn: Connection, asserted: Graph, inferred: Graph, shapes: Graph, ontology: Graph) -> None:
+    """In the forked process: validate, send (conforms, lines) or the error's text back, and exit."""
+    try:
+        conn.send(("ok", shacl_violations(_union(asserted, inferred), shapes, ontology)))
+    except BaseException as exc:  # noqa: BLE001 - whatever fails here is reported by the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+class PendingValidation:
+    """Validation started by :func:`start_validation`: SHACL runs beside the caller's other work (in a
+    forked process, where the platform forks), the check queries run here; :meth:`report` waits for both."""
+
+    def __init__(self, asserted: Graph, inferred: Graph, ontology: Graph, shapes: Graph, queries_dir: Path,
+                 triples: OxTriples | None) -> None:
+        self._graphs = (asserted, inferred, shapes, ontology)
+        self._queries_dir, self._triples = queries_dir, triples or OxTriples()
+        self._process: BaseProcess | None = None
+        if "fork" in mp.get_all_start_methods() and (os.cpu_count() or 1) > 1:
+            # forked, the child sees the graphs without copying or pickling them; pyshacl is pure Python,
+            # so a thread would not run beside the exports
+            ctx = mp.get_context("fork")
+            self._conn, child_conn = ctx.Pipe(duplex=False)
+            self._process = ctx.Process(target=_shacl_child, args=(child_conn, *self._graphs), daemon=True)
+            with warnings.catch_warnings():  # Python 3.12+ warns on fork with threads; the child runs no Oxigraph
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._process.start()
+            child_conn.close()
+
+    def report(self) -> Report:
+        """Wait for SHACL and run the check queries.
+
+        :raises ShapeLoadError: if SHACL validation itself failed (not: found violations).
+        """
+        asserted, inferred, shapes, ontology = self._graphs
+        store = ox.Store()
+        store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object)
+                           for g in (asserted, inferred) for t in self._triples(g)])
+        n, check_lines = check_violations(asserted, self._queries_dir, store)
+        if self._process is None:
+            try:
+                conforms, lines = shacl_violations(_union(asserted, inferred), shapes, ontology)
+            except Exception as exc:  # pyshacl raises many types for shapes it cannot use
+                raise ShapeLoadError(f"SHACL validation could not run: {type(exc).__name__}: {exc}") from exc
+        else:
+            try:
+                status, value = self._conn.recv()
+            except EOFError:
+                status, value = "error", f"the validating process ended with exit code {self._process.exitcode}"
+            finally:
+                self._process.join()
+                self._conn.close()
+            if status != "ok":
+                raise ShapeLoadError(f"SHACL validation could not run: {value}")
+            conforms, lines = value
+        return Report(conforms, lines + check_lines, n)
+
+
+def start_validation(asserted: Graph, inferred: Graph, ontology: Graph, shapes: Graph, queries_dir: Path,
+                     triples: OxTriples | None = None) -> PendingValidation:
+    """Start validating asserted + inferred data against the shapes and the check queries (the graphs
+    must not change until :meth:`PendingValidation.report`)."""
+    return PendingValidation(asserted, inferred, ontology, shapes, queries_dir, triples)
+
+
+def validate_graph(asserted: Graph, inferred: Graph, ontology: Graph, shapes: Graph, queries_dir: Path,
+                   triples: OxTriples | None = None) -> Report:
+    """Validate asserted + inferred data against the shapes and the check queries.
+
+    :param triples: the graphs' Oxigraph terms, shared with the exports (see :class:`~.export.OxTriples`).
+    """
+    return start_validation(asserted, inferred, ontology, shapes, queries_dir, triples).report()

@@ -72,6 +72,20 @@ def to_oxigraph(graph: Graph) -> ox.Store:
     return store
 
 
+def ox_triples(graph: Graph) -> list[ox.Triple]:
+    """The graph's triples as Oxigraph terms, in rdflib's (arbitrary) order; each distinct term is
+    converted once (predicates, classes and sources repeat)."""
+    memo: dict[Node, Any] = {}
+
+    def term(node: Node) -> Any:
+        hit = memo.get(node)
+        if hit is None:
+            hit = memo[node] = to_ox(node)
+        return hit
+
+    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]
+
+
 def union_graph(asserted: Graph, inferred: Graph | None) -> Graph:
     """The default graph of the dataset as one rdflib graph: asserted + inferred triples."""
     if inferred is None or not len(inferred):
