@@ -4,7 +4,8 @@
 Run:  .venv/bin/python benchmarks/bench_cold.py [--repeat 5] [--baseline /path/to/old/src]
 Not a test: timings depend on the machine (and on what else runs on it: wall and CPU seconds are
 both printed). Targets of issue 13 on a 2-core machine: a no-op build < 0.3 s, `serge-kg query` <
-0.25 s. It writes build/ (one forced build first). With ``--baseline``, the same commands also run
+0.25 s, `serge-kg serve` to its first answer < 0.5 s (beside it: ``oxigraph load`` of the build's
+N-Quads into a fresh folder, then ``oxigraph serve`` on it, to its first answer). It writes build/ (one forced build first). With ``--baseline``, the same commands also run
 with that source tree first on PYTHONPATH (e.g. ``git archive <commit> src | tar -x -C /tmp/base``).
 """
 
@@ -13,10 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from serge_kg.paths import find_root
@@ -41,6 +47,55 @@ def timed(args: list[str], root: Path, pythonpath: str | None = None) -> tuple[f
 def median_of(repeat: int, args: list[str], root: Path, pythonpath: str | None = None) -> tuple[float, float]:
     runs = [timed(args, root, pythonpath) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+ASK = "query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"  # ASK{?s ?p ?o}, URL-encoded
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _first_answer(cmd: list[str], url: str, before: list[str] | None = None) -> float:
+    """Seconds from starting ``before`` (if any) and then the server ``cmd`` to a 200 answer at ``url``."""
+    t = time.perf_counter()
+    if before:
+        subprocess.run(before, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:
+                    if resp.status == 200:
+                        return time.perf_counter() - t
+            except (urllib.error.URLError, ConnectionError):
+                if proc.poll() is not None:
+                    raise SystemExit(f"{cmd[0]} exited with {proc.returncode} before answering") from None
+                time.sleep(0.005)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+
+
+def serve_rows(root: Path, repeat: int) -> None:
+    """``serge-kg serve`` to its first answer, beside ``oxigraph load`` + ``oxigraph serve``."""
+    ours, theirs = [], []
+    oxigraph = str(Path(sys.executable).parent / "oxigraph")
+    for _ in range(repeat):
+        port = _free_port()
+        ours.append(_first_answer([*CLI, "--root", str(root), "serve", "--port", str(port), "--workers", "1"],
+                                  f"http://127.0.0.1:{port}/sparql?{ASK}"))
+        with tempfile.TemporaryDirectory() as folder:
+            port = _free_port()
+            theirs.append(_first_answer(
+                [oxigraph, "serve", "--location", folder, "--bind", f"127.0.0.1:{port}"],
+                f"http://127.0.0.1:{port}/query?{ASK}",
+                before=[oxigraph, "load", "--location", folder, "--file", str(root / "build" / "serge.nq")]))
+    ours_m, theirs_m = statistics.median(ours), statistics.median(theirs)
+    print(f"{'serge-kg serve, to the first answer':<44}{ours_m:>7.3f}{'':>7}   {'oxigraph load + serve':<30}"
+          f"{theirs_m:>7.3f}{'':>7}{theirs_m / ours_m:>7.1f}x")
 
 
 def main() -> None:
@@ -73,6 +128,7 @@ def main() -> None:
             # the baseline's build/ has no input fingerprint: build it again for the next rows
             subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    serve_rows(root, args.repeat)
     subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True, stdout=subprocess.DEVNULL)
 
 

@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from edtf import parse_edtf, struct_time_to_date
-from edtf.parser.edtf_exceptions import EDTFParseException
-
 from serge_kg.errors import DateError  # noqa: F401 - re-exported: callers import it from here
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -93,6 +90,11 @@ def _side(text: str) -> tuple[dt.date, dt.date]:
         raise DateError(f"'{text}' has no calendar date (year 0?)") from exc
     if plain is not None:
         return plain
+    # the library's pyparsing grammar costs a tenth of a second to import: loaded for the forms above
+    # the plain ones only (seasons, open sets ...)
+    from edtf import parse_edtf, struct_time_to_date
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
     try:
         parsed = parse_edtf(text)
         return struct_time_to_date(parsed.lower_strict()), struct_time_to_date(parsed.upper_strict())

@@ -112,7 +112,9 @@ class QueryDataset:
 
     @cached_property
     def store(self) -> ox.Store:
-        """The dataset in Oxigraph: the default graph and (unless asserted only) the two named graphs."""
+        """The dataset in Oxigraph: (unless asserted only) the two named graphs, whose union is the
+        default graph of a query run through :func:`~serge_kg.query.engines.run_oxigraph` (querying the
+        store yourself, pass ``use_default_graph_as_union=True`` to a query without ``FROM``)."""
         if self._dumps is not None:
             return dataset_store_from_nt(self._dumps[0], None if self.asserted_only else self._dumps[1])
         return to_oxigraph(self.graph) if self.asserted_only else dataset_store(self.asserted, self.inferred)

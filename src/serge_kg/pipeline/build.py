@@ -20,22 +20,14 @@ from serge_kg.query.engines import run_rdflib
 from serge_kg.query.saved import list_queries
 
 from .convert import convert, new_graph
-from .export import OxTriples, describe_dataset, load_context, serialize
+from .export import OUTPUTS, OxTriples, describe_dataset, load_context, serialize
 from .fingerprint import built_dumps, input_fingerprint
 from .generation import check_generation, write_generation, write_violations
+from .ontology import load_ontology
 from .reason import infer
 from .records import Dataset, load_dataset
 from .validate import Report, load_shapes, start_validation
 
-OUTPUTS = {  # file name -> (format, include inferred triples)
-    "serge.ttl": ("turtle", False),
-    "serge.nt": ("ntriples", False),
-    "serge.jsonld": ("jsonld", False),
-    "serge-inferred.ttl": ("turtle-inferred-only", True),
-    "serge-inferred.nt": ("ntriples-inferred-only", True),
-    "serge.trig": ("trig", True),
-    "serge.nq": ("nquads", True),
-}
 
 
 @dataclass
@@ -57,17 +49,6 @@ class BuildResult:
             if str(cls).startswith(str(SK._NS)):
                 counts[str(cls).rsplit("#", 1)[1]] = len(set(self.asserted.subjects(RDF.type, cls)))
         return dict(sorted(counts.items()))
-
-
-def load_ontology(paths: Paths) -> Graph:
-    """The ontology graph.
-
-    :raises ShapeLoadError: if it cannot be parsed.
-    """
-    try:
-        return Graph().parse(paths.ontology, format="turtle")
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ShapeLoadError(f"{paths.ontology}: cannot load the ontology: {exc}") from exc
 
 
 def derive(graph: Graph, queries_dir: Path) -> int:

@@ -43,6 +43,16 @@ DUMPS: dict[str, tuple[str, str]] = {
     "serge.trig": ("trig", "both"),
     "serge.nq": ("nquads", "both"),
 }
+OUTPUTS = {  # the files of build/: name -> (format, include inferred triples)
+    "serge.ttl": ("turtle", False),
+    "serge.nt": ("ntriples", False),
+    "serge.jsonld": ("jsonld", False),
+    "serge-inferred.ttl": ("turtle-inferred-only", True),
+    "serge-inferred.nt": ("ntriples-inferred-only", True),
+    "serge.trig": ("trig", True),
+    "serge.nq": ("nquads", True),
+}
+
 DUMP_CONTENTS = {"asserted": "the asserted triples only", "inferred": "the OWL-RL inferred triples only",
                  "both": "the asserted and the inferred triples, as the named graphs "
                          f"<{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>"}

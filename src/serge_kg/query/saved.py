@@ -40,6 +40,9 @@ from serge_kg.schema import KIND_DIRS
 
 from .lexer import TooDeep, check_depth
 
+# libyaml's safe loader where PyYAML has it: the headers of every saved query are read at start-up
+_HEADER_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PARAM_TYPES = ("iri", "string", "date", "integer")
 INLINE_HEADER = re.compile(r"^#\+ inline: true[ \t]*$", re.M)
 """The header line ``#+ inline: true``, as the binding (:func:`.engines.with_values`) finds it in the text."""
@@ -115,7 +118,7 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
     header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:]
                        for line in text.splitlines() if line.startswith("#+"))
     try:
-        meta = yaml.safe_load(header) or {}
+        meta = yaml.load(header, Loader=_HEADER_LOADER) or {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise QueryFileError(f"{path}: the '#+' header is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict) or not meta.get("summary"):

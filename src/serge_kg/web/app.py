@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from importlib.resources import files
@@ -58,7 +59,7 @@ from starlette.staticfiles import StaticFiles
 from serge_kg.errors import QueryFileError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
 from serge_kg.paths import Paths
-from serge_kg.pipeline.build import OUTPUTS
+from serge_kg.pipeline.export import OUTPUTS
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, find_query, list_queries
 from serge_kg.sources.text import load_sources
@@ -106,14 +107,17 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
     ``cache_mb`` bounds the result cache of the query routes (:mod:`serge_kg.web.cache`; 0: no cache).
     """
     limits = limits or Limits(timeout=timeout)
-    engine = Engine(paths, max_rows, limits, max_query_bytes, extra_graphs, extra_allow)
+    # the query workers start while the rest is set up; engine.started() below waits for them
+    engine = Engine(paths, max_rows, limits, max_query_bytes, extra_graphs, extra_allow, wait=False)
     allow = engine.allow
     limiter: list[CapacityLimiter] = []  # made in the event loop, on first use
     public = (base_url or "").rstrip("/")  # "" = links relative to the site
     canonical = public or BASE.rstrip("/")  # RDF descriptions need absolute IRIs
     dump_files = DumpFiles(engine, paths.build, canonical)
     sources = load_sources(paths.data / "sources")
-    site = Pages(engine.asserted, engine.ontology, sources, list_queries(paths.queries))
+    # the pages' indexes are made on first use, or by the warm-up once the server listens: SPARQL is
+    # answered by the workers from the start
+    site = Pages(lambda: engine.asserted, engine.ontology, sources, list_queries(paths.queries))
     views = ViewPages(engine, site, paths.queries)  # /timeline, /network
     rendered: dict[tuple[str, str], bytes] = {}  # the graph does not change while serving: draw each page once
 
@@ -322,6 +326,14 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        def warm() -> None:
+            try:
+                engine.warm()
+                site.warm()
+            except Exception:  # a page asking later meets the same error and reports it
+                log.exception("could not prepare the pages")
+
+        threading.Thread(target=warm, name="warm-pages", daemon=True).start()
         try:
             yield
         finally:
@@ -331,4 +343,9 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
                     exception_handlers={SergeKGError: refused},
                     lifespan=lifespan)
     app.state.engine = engine
+    try:
+        engine.started()
+    except Exception:
+        engine.close()
+        raise
     return app

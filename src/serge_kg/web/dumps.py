@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from serge_kg.pipeline.build import OUTPUTS
+from serge_kg.pipeline.export import OUTPUTS
 from serge_kg.pipeline.export import DUMP_CONTENTS, DUMPS, FORMATS
 
 from .engine import TURTLE, Engine

@@ -11,15 +11,26 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
+from rdflib.term import Node
 
 from serge_kg.errors import SergeKGError
 from serge_kg.paths import Paths
-from serge_kg.pipeline.build import OUTPUTS, load_graphs, load_ontology
-from serge_kg.pipeline.export import ASSERTED_GRAPH, INFERRED_GRAPH, describe_dataset, load_context, serialize
+from serge_kg.pipeline.answer import new_graph
+from serge_kg.pipeline.export import (
+    ASSERTED_GRAPH,
+    INFERRED_GRAPH,
+    OUTPUTS,
+    describe_dataset,
+    load_context,
+    serialize,
+)
+from serge_kg.pipeline.fingerprint import built_dumps
 from serge_kg.pipeline.generation import read_manifest
+from serge_kg.pipeline.ontology import load_ontology
 
 from . import pages
 from .guard import Guard, QueryRefused
@@ -42,21 +53,35 @@ class Engine:
     """The loaded graph: rdflib graphs for pages, query workers, a bounded cache of serialisations."""
 
     def __init__(self, paths: Paths, max_rows: int, limits: Limits | None = None, max_query_bytes: int = 0,
-                 extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = ()) -> None:
+                 extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = (),
+                 wait: bool = True) -> None:
         """Load the build of ``paths`` and start the query workers.
 
         ``extra_graphs`` (IRI -> N-Triples) are served as named graphs only, beside ours, and may be named
         by FROM / FROM NAMED / the dataset parameters, as may the IRIs of ``extra_allow`` (empty graphs):
-        the W3C protocol tests use them for their own data.
+        the W3C protocol tests use them for their own data. With ``wait`` False the query workers
+        start in the background: call :meth:`started` before serving.
         """
         self.paths, self.max_rows = paths, max_rows
+        self._lock = threading.Lock()
         manifest = read_manifest(paths.build)  # before loading: a build finishing meanwhile changes the digest
-        self.asserted, self.inferred = load_graphs(paths, inferred=True)
+        dumps = built_dumps(paths, inferred=True)
+        if dumps is not None:
+            # a current build: the workers load its N-Triples as they are, and rdflib parses them only
+            # when a page or a dump first needs the graphs (warm() does it once the server is up)
+            parts = [dumps[0].read_bytes(), dumps[1].read_bytes()]
+            self._dumps: tuple[Path, Path] | None = dumps
+        else:  # no current build: built in memory now (the pipeline loaded only then)
+            from serge_kg.pipeline.build import load_graphs
+
+            asserted, inferred = load_graphs(paths, inferred=True)
+            self.__dict__["asserted"], self.__dict__["inferred"] = asserted, inferred
+            parts = [g.serialize(format="nt", encoding="utf-8") for g in (asserted, inferred)]
+            self._dumps = None
         self.ontology = load_ontology(paths)
         self.context = load_context(paths.context)
         data, graphs = b"", []
-        for graph, name in ((self.asserted, ASSERTED_GRAPH), (self.inferred, INFERRED_GRAPH)):
-            nt = graph.serialize(format="nt", encoding="utf-8")
+        for nt, name in zip(parts, (ASSERTED_GRAPH, INFERRED_GRAPH)):
             graphs.append((str(name), len(data), len(data) + len(nt), True))
             data += nt
         for iri, nt in (extra_graphs or {}).items():
@@ -68,10 +93,49 @@ class Engine:
         self.generation = f"{manifest.get('generation') if manifest else 'unbuilt'}.{digest}"
         self.allow = frozenset({str(ASSERTED_GRAPH), str(INFERRED_GRAPH), *(extra_graphs or {}), *extra_allow})
         self.guard = Guard(self.allow, **({"max_bytes": max_query_bytes} if max_query_bytes else {}))
-        self.pool = WorkerPool(data, graphs, limits)
-        self.labels = pages.label_index(self.asserted, self.ontology)
+        self.pool = WorkerPool(data, graphs, limits, wait=wait)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        with self._lock:
+            if "labels" in self.__dict__:
+                return
+            if self._dumps is not None:
+                self.__dict__["asserted"] = new_graph().parse(self._dumps[0], format="nt")
+                self.__dict__["inferred"] = new_graph().parse(self._dumps[1], format="nt")
+            self.__dict__["labels"] = pages.label_index(self.__dict__["asserted"], self.ontology)
+
+    @property
+    def asserted(self) -> Graph:
+        """The asserted triples (rdflib, for pages and dumps; parsed on first use)."""
+        if "asserted" not in self.__dict__ or "labels" not in self.__dict__:
+            self._load()
+        return self.__dict__["asserted"]  # type: ignore[no-any-return]
+
+    @property
+    def inferred(self) -> Graph:
+        """The OWL-RL inferred triples (rdflib; parsed on first use)."""
+        if "labels" not in self.__dict__:
+            self._load()
+        return self.__dict__["inferred"]  # type: ignore[no-any-return]
+
+    @property
+    def labels(self) -> dict[Node, str]:
+        """Labels of the graph's IRIs, for HTML results (made on first use)."""
+        if "labels" not in self.__dict__:
+            self._load()
+        return self.__dict__["labels"]  # type: ignore[no-any-return]
+
+    def warm(self) -> None:
+        """Parse the rdflib graphs now (a server calls it once it listens)."""
+        self._load()
+
+    def started(self) -> None:
+        """Wait for the first query workers (they start while the caller sets up the rest).
+
+        :raises QueryExecutionError: if none could start.
+        """
+        self.pool.wait_started()
 
     def execute(self, job: Job) -> Reply:
         """Run a query in a worker (blocking: call it from a thread).

@@ -94,7 +94,10 @@ class _Worker:
 class WorkerPool:
     """Worker processes over one dataset: ``data`` is N-Triples, ``graphs`` its (IRI, start, end, in default graph) parts."""
 
-    def __init__(self, data: bytes, graphs: list[tuple[str, int, int, bool]], limits: Limits | None = None) -> None:
+    def __init__(self, data: bytes, graphs: list[tuple[str, int, int, bool]], limits: Limits | None = None,
+                 wait: bool = True) -> None:
+        """Start the first workers; with ``wait`` False, return at once (call :meth:`wait_started`
+        before serving: the caller's own start-up then overlaps the workers')."""
         self.limits = limits or Limits()
         self._data, self._graphs = data, graphs
         self._idle: list[_Worker] = []  # a stack: the most recently used on top, the oldest at [0]
@@ -109,8 +112,16 @@ class WorkerPool:
         self.replaced = 0  # workers killed or lost and replaced (deadline, crash, memory, priority)
         self.isolated = False
         self._procs: set[_Worker] = set()
-        starters = [self._spawn_async() for _ in range(max(1, self.limits.workers))]
-        for t in starters:
+        self._starters = [self._spawn_async() for _ in range(max(1, self.limits.workers))]
+        if wait:
+            self.wait_started()
+
+    def wait_started(self) -> None:
+        """Wait until the first workers are ready.
+
+        :raises QueryExecutionError: if none could start.
+        """
+        for t in self._starters:
             t.join()
         if not self._idle:
             raise QueryExecutionError(f"no query worker could start ({sys.executable} -m serge_kg.web.worker); "

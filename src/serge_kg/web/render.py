@@ -6,6 +6,8 @@ the live server and for the static site alike; only the :class:`~serge_kg.web.ur
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,15 +51,36 @@ def nav(links: Links, current: str) -> list[NavItem]:
 class Pages:
     """Every page of the interface, from one loaded graph."""
 
-    def __init__(self, asserted: Graph, ontology: Graph, sources: dict[str, Source],
+    def __init__(self, asserted: Graph | Callable[[], Graph], ontology: Graph, sources: dict[str, Source],
                  queries: list[SavedQuery]) -> None:
-        self.graph = asserted
-        self.catalog = Catalog(asserted, ontology)
-        self.evidence = EvidenceIndex(asserted, sources)
-        self.view = View(asserted, self.catalog, self.evidence)
-        self.index = SearchIndex(self.catalog)
+        """``asserted`` may be a function giving the graph: the indexes are then made on first use (or
+        by :meth:`warm`), so that a server answers SPARQL before the pages are ready."""
+        self._asserted, self._ontology = asserted, ontology
+        self._lock = threading.Lock()
         self.sources = sources
         self.queries = {q.name: q for q in queries}
+        if isinstance(asserted, Graph):
+            self.warm()
+
+    def warm(self) -> None:
+        """Make the catalog, evidence and search indexes now (once; safe from several threads)."""
+        with self._lock:
+            if "index" in self.__dict__:
+                return
+            graph = self._asserted if isinstance(self._asserted, Graph) else self._asserted()
+            catalog = Catalog(graph, self._ontology)
+            evidence = EvidenceIndex(graph, self.sources)
+            view = View(graph, catalog, evidence)
+            index = SearchIndex(catalog)
+            self.graph, self.catalog, self.evidence, self.view = graph, catalog, evidence, view
+            self.index = index  # last: its presence says all are made
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for an attribute not yet set: the lazy indexes
+        if name in ("graph", "catalog", "evidence", "view", "index"):
+            self.warm()
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     def render(self, template: str, links: Links, title: str, current: str = "", **ctx: Any) -> bytes:
         """A whole page."""

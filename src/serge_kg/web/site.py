@@ -26,7 +26,7 @@ from rdflib.term import Node
 from serge_kg.errors import ExportError, QueryParameterError, SergeKGError
 from serge_kg.namespaces import BASE
 from serge_kg.paths import Paths
-from serge_kg.pipeline.build import OUTPUTS
+from serge_kg.pipeline.export import OUTPUTS
 from serge_kg.progress import Progress
 from serge_kg.query.engines import with_values
 from serge_kg.query.saved import bindings_for, list_queries
