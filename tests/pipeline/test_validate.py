@@ -99,3 +99,10 @@ def test_a_validation_that_cannot_run_is_an_error_not_a_pass(mini_built: BuildRe
                  format="turtle")
     with pytest.raises(ShapeLoadError, match="SHACL validation could not run"):
         validate_graph(mini_built.asserted, mini_built.inferred, mini_built.ontology, shapes, ROOT / "queries")
+
+
+def test_a_cut_off_shapes_file_is_named(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> a", encoding="utf-8")
+    with pytest.raises(ShapeLoadError, match="shapes.ttl: cannot load SHACL shapes"):
+        load_shapes(shapes)

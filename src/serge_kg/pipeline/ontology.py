@@ -15,5 +15,5 @@ def load_ontology(paths: Paths) -> Graph:
     """
     try:
         return Graph().parse(paths.ontology, format="turtle")
-    except (OSError, SyntaxError, ValueError) as exc:
+    except Exception as exc:  # rdflib's Turtle parser raises many types (IndexError on a cut-off file)
         raise ShapeLoadError(f"{paths.ontology}: cannot load the ontology: {exc}") from exc
