@@ -29,7 +29,6 @@ from serge_kg.pipeline.reason import infer
 from serge_kg.query.engines import run_oxigraph, run_rdflib, to_oxigraph
 from serge_kg.query.saved import bindings_for, list_queries
 
-
 CLI = str(Path(sys.executable).parent / "serge-kg")
 _STAGE = re.compile(r"^  (\S.*?)\s+(\d+\.\d+)$")
 

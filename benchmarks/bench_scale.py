@@ -46,7 +46,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-
 from rdflib import URIRef
 
 from serge_kg.namespaces import ASSERTED_GRAPH, ID, INFERRED_GRAPH
@@ -55,11 +54,11 @@ from serge_kg.pipeline.answer import QueryDataset, _StoreSubjects
 from serge_kg.pipeline.build import BuildResult, derive, load_ontology, serialize_outputs
 from serge_kg.pipeline.convert import convert
 from serge_kg.pipeline.export import OxTriples
+from serge_kg.pipeline.fingerprint import built_dumps
 from serge_kg.pipeline.reason import infer
 from serge_kg.pipeline.record_types import Dataset
 from serge_kg.pipeline.records import load_dataset
 from serge_kg.pipeline.validate import load_shapes, start_validation
-from serge_kg.pipeline.fingerprint import built_dumps
 from serge_kg.query.engines import names_its_dataset, with_values
 from serge_kg.query.saved import bindings_for, list_queries
 

@@ -44,7 +44,8 @@ def main(ctx: click.Context, root: Path | None) -> None:
 @click.option("--no-reason", is_flag=True, help="Skip the OWL-RL closure (faster; no inferred triples).")
 @click.option("--reasoner", type=SuggestingChoice(REASONERS), default=REASONERS[0], show_default=True,
               help="OWL 2 RL reasoner: reasonable (Rust, fast) or owlrl (pure Python, the reference); "
-                   "both infer the same triples.")
+                   "both infer the same triples, so an up-to-date build/ is not redone for another "
+                   "reasoner (use --force).")
 @click.option("--force", is_flag=True, help="Build even if build/ was built from exactly the current inputs.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
 @click.pass_context

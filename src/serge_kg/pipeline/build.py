@@ -12,7 +12,6 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, URIRef
 
-from serge_kg.errors import ShapeLoadError
 from serge_kg.namespaces import SK
 from serge_kg.paths import Paths
 from serge_kg.progress import Progress
@@ -22,12 +21,11 @@ from serge_kg.query.saved import list_queries
 from .convert import convert, new_graph
 from .export import OUTPUTS, OxTriples, describe_dataset, load_context, serialize
 from .fingerprint import built_dumps, input_fingerprint
-from .generation import check_generation, write_generation, write_violations
+from .generation import write_generation, write_violations
 from .ontology import load_ontology
 from .reason import infer
 from .records import Dataset, load_dataset
 from .validate import Report, load_shapes, start_validation
-
 
 
 @dataclass

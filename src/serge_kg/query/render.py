@@ -16,8 +16,8 @@ from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from serge_kg.errors import DateError
 from serge_kg.datewords import date_in_words
+from serge_kg.errors import DateError
 from serge_kg.formats import DATE_STYLES, RESULT_FORMATS  # noqa: F401 - re-exported: callers import them from here
 from serge_kg.namespaces import EDTF
 

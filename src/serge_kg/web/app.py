@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 import re
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from importlib.resources import files
 from typing import Any

@@ -9,8 +9,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from serge_kg.pipeline.export import OUTPUTS
-from serge_kg.pipeline.export import DUMP_CONTENTS, DUMPS, FORMATS
+from serge_kg.pipeline.export import DUMP_CONTENTS, DUMPS, FORMATS, OUTPUTS
 
 from .engine import TURTLE, Engine
 from .guard import QueryRefused

@@ -20,14 +20,7 @@ from rdflib.term import Node
 from serge_kg.errors import SergeKGError
 from serge_kg.paths import Paths
 from serge_kg.pipeline.answer import new_graph
-from serge_kg.pipeline.export import (
-    ASSERTED_GRAPH,
-    INFERRED_GRAPH,
-    OUTPUTS,
-    describe_dataset,
-    load_context,
-    serialize,
-)
+from serge_kg.pipeline.export import ASSERTED_GRAPH, INFERRED_GRAPH, OUTPUTS, describe_dataset, load_context, serialize
 from serge_kg.pipeline.fingerprint import built_dumps
 from serge_kg.pipeline.generation import read_manifest
 from serge_kg.pipeline.ontology import load_ontology
