@@ -117,3 +117,15 @@ def test_sigkill_at_random_points_never_leaves_a_mixed_build(built: Paths) -> No
     assert check_generation(built.build) is not None
     assert not list(built.build.glob(".gen-*")) and not list(built.build.glob(".*.tmp"))
     assert MANIFEST in os.listdir(built.build)
+
+
+def test_a_reader_of_the_dumps_checks_only_the_files_it_reads(built: Paths) -> None:
+    from serge_kg.pipeline.fingerprint import built_dumps
+
+    assert run(built, "build", "-q")[0] == 0
+    with open(built.build / "serge.ttl", "ab") as fh:  # a file the query does not read
+        fh.write(b"# changed\n")
+    assert built_dumps(built, inferred=True) is not None  # the two N-Triples dumps are whole
+    with pytest.raises(BuildStateError, match="serge.ttl is not part of build generation"):
+        check_generation(built.build)  # a full check (the no-op build's) still sees it
+    assert run(built, "build", "-q", "--force")[0] == 0

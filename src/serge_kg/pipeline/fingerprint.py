@@ -99,7 +99,7 @@ def built_dumps(paths: Paths, inferred: bool = False) -> tuple[Path, Path] | Non
     """
     from .generation import check_generation
 
-    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"))
+    manifest = check_generation(paths.build, ("serge.nt", "serge-inferred.nt"), only_needed=True)
     built_from, reasoned = build_inputs(manifest)
     if built_from is not None and built_from == input_fingerprint(paths) and (reasoned or not inferred):
         return paths.build / "serge.nt", paths.build / "serge-inferred.nt"
