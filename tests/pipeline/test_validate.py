@@ -11,7 +11,7 @@ import pytest
 from rdflib import RDFS, Graph
 
 from conftest import union
-from serge_kg.errors import ShapeLoadError
+from serge_kg.errors import SergeKGError, ShapeLoadError
 from serge_kg.namespaces import ID
 from serge_kg.pipeline.build import BuildResult
 from serge_kg.pipeline.export import OxTriples
@@ -106,3 +106,16 @@ def test_a_cut_off_shapes_file_is_named(tmp_path: Path) -> None:
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> a", encoding="utf-8")
     with pytest.raises(ShapeLoadError, match="shapes.ttl: cannot load SHACL shapes"):
         load_shapes(shapes)
+
+
+def test_a_failing_check_query_stops_the_validating_process(mini_built: BuildResult, tmp_path: Path) -> None:
+    queries = tmp_path / "queries"
+    (queries / "checks").mkdir(parents=True)
+    (queries / "checks" / "broken-violation.rq").write_text(
+        "#+ summary: a check Oxigraph cannot parse\nSELECT ?x WHERE { ?x ?p }\n", encoding="utf-8")
+    pending = start_validation(mini_built.asserted, mini_built.inferred, mini_built.ontology,
+                               load_shapes(ROOT / "ontology" / "shapes.ttl"), queries)
+    assert pending._process is not None
+    with pytest.raises(SergeKGError):
+        pending.report()
+    assert not pending._process.is_alive()

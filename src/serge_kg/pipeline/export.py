@@ -43,14 +43,10 @@ DUMPS: dict[str, tuple[str, str]] = {
     "serge.trig": ("trig", "both"),
     "serge.nq": ("nquads", "both"),
 }
-OUTPUTS = {  # the files of build/: name -> (format, include inferred triples)
-    "serge.ttl": ("turtle", False),
-    "serge.nt": ("ntriples", False),
-    "serge.jsonld": ("jsonld", False),
-    "serge-inferred.ttl": ("turtle-inferred-only", True),
-    "serge-inferred.nt": ("ntriples-inferred-only", True),
-    "serge.trig": ("trig", True),
-    "serge.nq": ("nquads", True),
+# the same files as the build writes them: name -> (serialisation, include the inferred triples)
+OUTPUTS: dict[str, tuple[str, bool]] = {
+    name: (f"{fmt}-inferred-only" if part == "inferred" else fmt, part != "asserted")
+    for name, (fmt, part) in DUMPS.items()
 }
 
 DUMP_CONTENTS = {"asserted": "the asserted triples only", "inferred": "the OWL-RL inferred triples only",

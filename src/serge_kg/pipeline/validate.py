@@ -146,28 +146,39 @@ class PendingValidation:
 
         :raises ShapeLoadError: if SHACL validation itself failed (not: found violations).
         """
-        asserted, inferred, shapes, ontology = self._graphs
-        store = ox.Store()
-        store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object)
-                           for g in (asserted, inferred) for t in self._triples(g)])
-        n, check_lines = check_violations(asserted, self._queries_dir, store)
-        if self._process is None:
-            try:
-                conforms, lines = shacl_violations(_union(asserted, inferred), shapes, ontology)
-            except Exception as exc:  # pyshacl raises many types for shapes it cannot use
-                raise ShapeLoadError(f"SHACL validation could not run: {type(exc).__name__}: {exc}") from exc
-        else:
-            try:
-                status, value = self._conn.recv()
-            except EOFError:
-                status, value = "error", f"the validating process ended with exit code {self._process.exitcode}"
-            finally:
+        asserted, inferred = self._graphs[:2]
+        try:
+            store = ox.Store()
+            store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object)
+                               for g in (asserted, inferred) for t in self._triples(g)])
+            n, check_lines = check_violations(asserted, self._queries_dir, store)
+        except BaseException:
+            if self._process is not None:  # no stray process validating for nobody
+                self._process.kill()
                 self._process.join()
                 self._conn.close()
-            if status != "ok":
-                raise ShapeLoadError(f"SHACL validation could not run: {value}")
-            conforms, lines = value
+            raise
+        conforms, lines = self._shacl()
         return Report(conforms, lines + check_lines, n)
+
+    def _shacl(self) -> tuple[bool, list[str]]:
+        """SHACL's outcome: from the forked process, or run here."""
+        asserted, inferred, shapes, ontology = self._graphs
+        if self._process is None:
+            try:
+                return shacl_violations(_union(asserted, inferred), shapes, ontology)
+            except Exception as exc:  # pyshacl raises many types for shapes it cannot use
+                raise ShapeLoadError(f"SHACL validation could not run: {type(exc).__name__}: {exc}") from exc
+        try:
+            status, value = self._conn.recv()
+        except EOFError:
+            status, value = "error", f"the validating process ended with exit code {self._process.exitcode}"
+        finally:
+            self._process.join()
+            self._conn.close()
+        if status != "ok":
+            raise ShapeLoadError(f"SHACL validation could not run: {value}")
+        return value  # type: ignore[no-any-return]
 
 
 def start_validation(asserted: Graph, inferred: Graph, ontology: Graph, shapes: Graph, queries_dir: Path,

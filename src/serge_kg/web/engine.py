@@ -68,10 +68,11 @@ class Engine:
             from serge_kg.pipeline.build import load_graphs
 
             asserted, inferred = load_graphs(paths, inferred=True)
-            self.__dict__["asserted"], self.__dict__["inferred"] = asserted, inferred
             parts = [g.serialize(format="nt", encoding="utf-8") for g in (asserted, inferred)]
             self._dumps = None
         self.ontology = load_ontology(paths)
+        if self._dumps is None:
+            self._set(asserted, inferred)
         self.context = load_context(paths.context)
         data, graphs = b"", []
         for nt, name in zip(parts, (ASSERTED_GRAPH, INFERRED_GRAPH)):
@@ -89,19 +90,21 @@ class Engine:
         self.pool = WorkerPool(data, graphs, limits, wait=wait)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
 
+    def _set(self, asserted: Graph, inferred: Graph) -> None:
+        # "labels" is set last: its presence says the three are there
+        self.__dict__.update(asserted=asserted, inferred=inferred)
+        self.__dict__["labels"] = pages.label_index(asserted, self.ontology)
+
     def _load(self) -> None:
         with self._lock:
-            if "labels" in self.__dict__:
-                return
-            if self._dumps is not None:
-                self.__dict__["asserted"] = new_graph().parse(self._dumps[0], format="nt")
-                self.__dict__["inferred"] = new_graph().parse(self._dumps[1], format="nt")
-            self.__dict__["labels"] = pages.label_index(self.__dict__["asserted"], self.ontology)
+            if "labels" not in self.__dict__ and self._dumps is not None:
+                self._set(new_graph().parse(self._dumps[0], format="nt"),
+                          new_graph().parse(self._dumps[1], format="nt"))
 
     @property
     def asserted(self) -> Graph:
         """The asserted triples (rdflib, for pages and dumps; parsed on first use)."""
-        if "asserted" not in self.__dict__ or "labels" not in self.__dict__:
+        if "labels" not in self.__dict__:
             self._load()
         return self.__dict__["asserted"]  # type: ignore[no-any-return]
 

@@ -51,6 +51,13 @@ def nav(links: Links, current: str) -> list[NavItem]:
 class Pages:
     """Every page of the interface, from one loaded graph."""
 
+    # made by warm(), on first use when the graph is given as a function (see __getattr__)
+    graph: Graph
+    catalog: Catalog
+    evidence: EvidenceIndex
+    view: View
+    index: SearchIndex
+
     def __init__(self, asserted: Graph | Callable[[], Graph], ontology: Graph, sources: dict[str, Source],
                  queries: list[SavedQuery]) -> None:
         """``asserted`` may be a function giving the graph: the indexes are then made on first use (or
@@ -77,7 +84,7 @@ class Pages:
 
     def __getattr__(self, name: str) -> Any:
         # only reached for an attribute not yet set: the lazy indexes
-        if name in ("graph", "catalog", "evidence", "view", "index"):
+        if name in Pages.__annotations__:
             self.warm()
             return self.__dict__[name]
         raise AttributeError(name)
