@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rdflib import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, VOID, XSD, Namespace, URIRef
-from rdflib.namespace import GEO, DefinedNamespace  # GEO: GeoSPARQL (hasGeometry, asWKT, wktLiteral)
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
 
-BASE = "https://w3id.org/serge-kg/"
-ID = Namespace(BASE + "id/")
+# the prefix map is written once, in serge_kg.prefixes (and may be imported from here too)
+from serge_kg.prefixes import BASE, PREFIXES
+
+ID = Namespace(PREFIXES["skid"])
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 DATASET_IRI = URIRef(BASE + "dataset")
 # the two named graphs of the dataset (TriG/N-Quads dumps, endpoint, published stores); the default
@@ -21,7 +23,7 @@ DATASET_IRI = URIRef(BASE + "dataset")
 ASSERTED_GRAPH = URIRef(BASE + "graph/asserted")
 INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
 EDTF = URIRef("http://id.loc.gov/datatypes/edtf/EDTF")
-WD = Namespace("http://www.wikidata.org/entity/")
+WD = Namespace(PREFIXES["wd"])
 DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")  # the graph's licence (see README)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # SPARQL 1.1 Service Description
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C unique URIs for result formats
@@ -32,7 +34,7 @@ class SK(DefinedNamespace):
     """serge-kg ontology terms (``https://w3id.org/serge-kg/ontology#``)."""
 
     _fail = True
-    _NS = Namespace(BASE + "ontology#")
+    _NS = Namespace(PREFIXES["sk"])
 
     # classes: agents
     Person: URIRef
@@ -239,7 +241,7 @@ class WDT(DefinedNamespace):
     """The Wikidata direct properties our ontology is aligned to (``wdt:``)."""
 
     _fail = True
-    _NS = Namespace("http://www.wikidata.org/prop/direct/")
+    _NS = Namespace(PREFIXES["wdt"])
 
     P19: URIRef  # place of birth
     P20: URIRef  # place of death
@@ -279,34 +281,13 @@ class WGS84(DefinedNamespace):
     """
 
     _fail = True
-    _NS = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+    _NS = Namespace(PREFIXES["wgs84"])
 
     SpatialThing: URIRef
     lat: URIRef
     long: URIRef
 
 
-PREFIXES: dict[str, str] = {
-    "sk": str(SK._NS),
-    "skid": str(ID),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "schema": str(SDO),
-    "foaf": str(FOAF),
-    "sh": str(SH),
-    "void": str(VOID),
-    "dcat": str(DCAT),
-    "wd": str(WD),
-    "wdt": str(WDT._NS),
-    "geo": str(GEO._NS),
-    "wgs84": str(WGS84._NS),
-}
-"""The one prefix map: Turtle bindings, JSON-LD context, and the prefixes every saved query may use."""
 
 
 def entity_iri(kind: str, slug: str) -> URIRef:

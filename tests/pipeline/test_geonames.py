@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import PROV, RDF, SKOS, Literal, URIRef
+from rdflib.namespace import GEO
 
 from serge_kg.errors import RecordErrors
-from serge_kg.namespaces import GEO, ID, SK, WGS84, entity_iri
+from serge_kg.namespaces import ID, SK, WGS84, entity_iri
 from serge_kg.paths import Paths
 from serge_kg.pipeline.build import build
 from serge_kg.pipeline.geonames import HEADER, NOT_PLACED, read_places

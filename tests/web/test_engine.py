@@ -21,7 +21,8 @@ def test_sparql_answers_without_parsing_the_graph_in_the_server(web_project: Pat
         client = TestClient(app)  # no lifespan: no warm-up thread either
         reply = client.get("/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+json"})
         assert reply.status_code == 200 and reply.json()["boolean"] is True
-        assert "asserted" not in engine.__dict__  # the workers loaded the dumps; rdflib has parsed nothing
+        # the workers loaded the dumps; rdflib has parsed nothing, not even the ontology
+        assert "asserted" not in engine.__dict__ and "ontology" not in engine.__dict__
         page = client.get("/id/person/victor-serge", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "Serge" in page.text
         assert len(engine.asserted) > 100 and len(engine.inferred) > 0 and engine.labels

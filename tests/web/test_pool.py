@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
 import pytest
 
 from serge_kg.web.guard import QueryRefused
-from serge_kg.web.pool import Limits, WorkerPool
+from serge_kg.web.pool import Limits, WorkerPool, spawn_workers
 from serge_kg.web.worker import HTML, NT, Job
 
 pytestmark = pytest.mark.server
@@ -107,3 +110,40 @@ def test_close_stops_every_worker() -> None:
     assert pids and not any(alive(pid) for pid in pids)
     with pytest.raises(QueryRefused):
         p.run(Job("ASK {}"))
+
+
+def test_workers_started_before_the_data_are_used_and_the_extra_ones_stopped() -> None:
+    early = spawn_workers(3)
+    pids = [w.proc.pid for w in early]
+    p = WorkerPool(DATA, [("http://e/g", 0, len(DATA), True)], Limits(workers=2), spawned=early)
+    try:
+        assert sorted(p.pids()) == sorted(pids[:2])  # the first two serve; none was started anew
+        assert not alive(pids[2])
+        assert b'"400"' in p.run(Job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")).body
+    finally:
+        p.close()
+
+
+def test_a_worker_closed_before_its_data_came_exits_quietly() -> None:
+    ours, theirs = socket.socketpair()  # as WorkerProcess starts one, with its stderr kept here
+    proc = subprocess.Popen([sys.executable, "-m", "serge_kg.web.worker", str(theirs.fileno())],
+                            pass_fds=(theirs.fileno(),), stderr=subprocess.PIPE)
+    theirs.close()
+    ours.close()  # the server gave up (say its build failed) before sending the data
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and err == b""
+
+
+def test_the_default_graph_is_the_union_of_the_graphs_in_it_only() -> None:
+    a = b"<http://e/a> <http://e/p> <http://e/o> .\n"
+    x = b"<http://e/x> <http://e/p> <http://e/o> .\n"
+    p = WorkerPool(a + x, [("http://e/g", 0, len(a), True), ("http://e/extra", len(a), len(a + x), False)],
+                   Limits(workers=1))
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert b'"1"' in p.run(Job(count)).body  # the extra graph is not in the default graph
+        assert b'"1"' in p.run(Job(count.replace("WHERE", "FROM <http://e/extra> WHERE"))).body
+        assert b'"2"' in p.run(Job("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")).body
+        assert b'"1"' in p.run(Job(count, default_graph=("http://e/extra",))).body
+    finally:
+        p.close()

@@ -23,7 +23,8 @@ from serge_kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from serge_kg.paths import Paths
 from serge_kg.pipeline.answer import QueryDataset
 from serge_kg.pipeline.build import BuildResult
-from serge_kg.query.engines import names_its_dataset, with_values
+from serge_kg.query.engines import with_values
+from serge_kg.query.lexer import names_its_dataset
 from serge_kg.query.saved import SavedQuery, bindings_for, list_queries
 from serge_kg.web.app import create_app
 from serge_kg.web.publish import PublishError, publish

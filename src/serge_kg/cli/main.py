@@ -319,18 +319,25 @@ def serve_cmd(ctx: click.Context, host: str, port: int, timeout: float, max_rows
     Every query runs in a worker process that is killed at the time limit, capped in memory and
     replaced if it crashes. A port already in use is exit code 2, with a message saying so.
     """
-    import logging
-
-    import uvicorn
-
-    from serge_kg.web.app import create_app
-    from serge_kg.web.pool import Limits
+    from serge_kg.web.pool import Limits, spawn_workers
     from serge_kg.web.serving import bind
     sock = bind(host, port)  # before loading the graph: a busy port fails at once
-    limits = Limits(timeout=timeout, memory_mb=memory_limit, workers=workers,
-                    max_workers=max(workers, max_workers), queue=queue)
-    app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows, limits=limits,
-                     max_query_bytes=max_query_bytes, cache_mb=0 if no_cache else cache_mb)
+    # the query workers start first: their interpreters start up while this one imports the web app
+    spawned = spawn_workers(workers)
+    try:
+        import logging
+
+        import uvicorn
+
+        from serge_kg.web.app import create_app
+        limits = Limits(timeout=timeout, memory_mb=memory_limit, workers=workers,
+                        max_workers=max(workers, max_workers), queue=queue)
+        app = create_app(project_paths(ctx), base_url=base_url, timeout=timeout, max_rows=max_rows, limits=limits,
+                         max_query_bytes=max_query_bytes, cache_mb=0 if no_cache else cache_mb, spawned=spawned)
+    except BaseException:
+        for worker in spawned:
+            worker.kill()
+        raise
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     click.echo(f"serving on http://{host}:{port}/  (SPARQL: /sparql, Ctrl-C to stop)", err=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(sockets=[sock])

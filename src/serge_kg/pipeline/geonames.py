@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import GEO  # GeoSPARQL (hasGeometry, asWKT, wktLiteral)
 
 from serge_kg.errors import RecordError
-from serge_kg.namespaces import GEO, GEONAMES, ID, SK, WGS84, entity_iri
+from serge_kg.namespaces import GEONAMES, ID, SK, WGS84, entity_iri
 
 from .csv_tables import read_table
 

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Literal
+from rdflib import RDF, SH, Graph, Literal
 from rdflib.term import Node
 
 from serge_kg.errors import ShapeLoadError
-from serge_kg.namespaces import SH
 from serge_kg.query.engines import run_oxigraph, run_rdflib
 from serge_kg.query.saved import list_queries
 

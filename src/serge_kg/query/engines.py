@@ -29,7 +29,7 @@ from serge_kg.errors import QueryExecutionError, QueryFileError, QueryParameterE
 from serge_kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 
 from .inline import inline_iris
-from .lexer import tokens
+from .lexer import names_its_dataset
 from .saved import INLINE_HEADER, SavedQuery
 
 
@@ -123,13 +123,6 @@ def dataset_store_from_nt(asserted: Path, inferred: Path | None) -> ox.Store:
     for path, name in ((asserted, ASSERTED_GRAPH), (inferred, INFERRED_GRAPH)):
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
     return store
-
-
-def names_its_dataset(text: str) -> bool:
-    """Whether the query has a ``FROM`` (or ``FROM NAMED``) clause, read as tokens, not as text."""
-    if "from" not in text.lower():  # cheap and sure: no such word, no such keyword
-        return False
-    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))
 
 
 _XSD_STRING = str(XSD.string)

@@ -74,15 +74,28 @@ class Token:
     start: int = 0
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The query's tokens, comments and white space left out."""
+def _scan(text: str, unicode: bool) -> Iterator[Token]:
     line = 1
-    for m in _token_re(not text.isascii()).finditer(text):
+    for m in _token_re(unicode).finditer(text):
         kind = m.lastgroup or "other"
         value = m.group()
         if kind not in ("ws", "comment"):
             yield Token(kind, value, line, m.start())
         line += value.count("\n") + (value.count("\r") if "\n" not in value else 0)
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The query's tokens, comments and white space left out."""
+    if text.isascii():
+        return _scan(text, False)
+    # Non-ASCII letters in comments, strings and IRIs read the same with the ASCII tokeniser: those
+    # rules come first and have no Unicode classes. Only a non-ASCII letter in a name (a prefixed name,
+    # a variable, a blank node) needs the full grammar, and the ASCII tokeniser then leaves it as an
+    # "other" token of its own; only then is the full grammar compiled and used.
+    toks = list(_scan(text, False))
+    if any(t.kind == "other" and not t.text.isascii() for t in toks):
+        return _scan(text, True)
+    return iter(toks)
 
 
 def depth(toks: list[Token]) -> tuple[int, int]:
@@ -123,3 +136,10 @@ def check_depth(text: str, limit: int = MAX_DEPTH) -> list[Token]:
     if found > limit:
         raise TooDeep(found, line, limit)
     return toks
+
+
+def names_its_dataset(text: str) -> bool:
+    """Whether the query has a ``FROM`` (or ``FROM NAMED``) clause, read as tokens, not as text."""
+    if "from" not in text.lower():  # cheap and sure: no such word, no such keyword
+        return False
+    return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))

@@ -40,7 +40,7 @@ import contextlib
 import logging
 import re
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from importlib.resources import files
 from typing import Any
 
@@ -83,12 +83,13 @@ from .engine import (
     rdf_bytes,
 )
 from .guard import MAX_QUERY_BYTES, QueryRefused
-from .pool import Limits
+from .pool import Limits, WorkerProcess
 from .protocol import negotiate, read_body, read_request, service_description
 from .render import LIST_BY_NAME, SORTS, Pages
 from .serving import DEFAULT_MAX_ROWS
 from .timeline_network import ViewPages, view_routes
 from .urls import Links
+from .warmup import Activity, ActivityMiddleware, when_quiet
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +100,17 @@ MAX_CACHED_PAGES = 20_000  # more than every page of the graph; beyond it pages 
 def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10.0, max_rows: int = DEFAULT_MAX_ROWS,
                limits: Limits | None = None, max_query_bytes: int = MAX_QUERY_BYTES,
                extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = (),
-               cache_mb: int = DEFAULT_CACHE_MB) -> Starlette:
+               cache_mb: int = DEFAULT_CACHE_MB, spawned: Sequence[WorkerProcess] = ()) -> Starlette:
     """The web application serving the graph of ``paths`` (loaded now, once; its workers started).
 
     ``limits`` (workers, memory, queue) default to :class:`~serge_kg.web.pool.Limits` with ``timeout``.
     Call ``app.state.engine.close()`` to stop the workers when the app is not run with a lifespan.
     ``cache_mb`` bounds the result cache of the query routes (:mod:`serge_kg.web.cache`; 0: no cache).
+    ``spawned``: query workers already started (:func:`~serge_kg.web.pool.spawn_workers`), used first.
     """
     limits = limits or Limits(timeout=timeout)
     # the query workers start while the rest is set up; engine.started() below waits for them
-    engine = Engine(paths, max_rows, limits, max_query_bytes, extra_graphs, extra_allow, wait=False)
+    engine = Engine(paths, max_rows, limits, max_query_bytes, extra_graphs, extra_allow, wait=False, spawned=spawned)
     allow = engine.allow
     limiter: list[CapacityLimiter] = []  # made in the event loop, on first use
     public = (base_url or "").rstrip("/")  # "" = links relative to the site
@@ -117,7 +119,7 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
     sources = load_sources(paths.data / "sources")
     # the pages' indexes are made on first use, or by the warm-up once the server listens: SPARQL is
     # answered by the workers from the start
-    site = Pages(lambda: engine.asserted, engine.ontology, sources, list_queries(paths.queries))
+    site = Pages(lambda: engine.asserted, lambda: engine.ontology, sources, list_queries(paths.queries))
     views = ViewPages(engine, site, paths.queries)  # /timeline, /network
     rendered: dict[tuple[str, str], bytes] = {}  # the graph does not change while serving: draw each page once
 
@@ -324,22 +326,28 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
               Mount("/static", StaticFiles(directory=str(files("serge_kg.web") / "static")), name="static")]
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"],
                       expose_headers=["X-Result-Truncated", "X-Result-Limit"])
+    activity = Activity()
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         def warm() -> None:
             try:
                 engine.warm()
                 site.warm()
+                bibliography_page.prepare()
             except Exception:  # a page asking later meets the same error and reports it
                 log.exception("could not prepare the pages")
 
-        threading.Thread(target=warm, name="warm-pages", daemon=True).start()
+        stop = threading.Event()
+        when_quiet(activity, warm, stop)  # not while the first queries are answered: see web/warmup.py
         try:
             yield
         finally:
+            stop.set()
             engine.close()
 
-    app = Starlette(routes=routes, middleware=[cors, *result_cache(engine, paths.queries, cache_mb, max_query_bytes)],
+    app = Starlette(routes=routes, middleware=[Middleware(ActivityMiddleware, activity=activity), cors,
+                                               *result_cache(engine, paths.queries, cache_mb, max_query_bytes)],
                     exception_handlers={SergeKGError: refused},
                     lifespan=lifespan)
     app.state.engine = engine

@@ -173,10 +173,15 @@ class BibliographyView:
         return Item(links.iri(iri), label, "", date_in_words(date) if date else "")
 
 
+def prepare() -> None:
+    """Compile the page's template (a few hundred ms): a server does it while warming up, so that it is
+    not done on the first visitor's time."""
+    ENV.get_template("bibliography.html")
+
+
 def routes(engine: Engine, pages: Pages, queries: Path, base: str) -> list[Route]:
     """The bibliography's routes for the app; ``base`` is the public base of links ("" = relative)."""
     view = BibliographyView(engine, pages, queries)
-    ENV.get_template("bibliography.html")  # compiled now (a few hundred ms), not on the first visitor's time
 
     async def page(request: Request) -> Response:
         fmt = request.query_params.get("format")

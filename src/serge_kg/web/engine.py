@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from serge_kg.pipeline.ontology import load_ontology
 
 from . import pages
 from .guard import Guard, QueryRefused
-from .pool import Limits, WorkerPool
+from .pool import Limits, WorkerPool, WorkerProcess
 from .worker import CSV, HTML, JSON, JSONLD, NT, RDFXML, TSV, TURTLE, XML, Job, Outcome, Reply, encode
 
 __all__ = ["CSV", "HTML", "JSON", "JSONLD", "NT", "RDFXML", "TSV", "TURTLE", "XML", "Engine", "Job", "Outcome", "Reply",
@@ -47,8 +47,9 @@ class Engine:
 
     def __init__(self, paths: Paths, max_rows: int, limits: Limits | None = None, max_query_bytes: int = 0,
                  extra_graphs: Mapping[str, bytes] | None = None, extra_allow: Iterable[str] = (),
-                 wait: bool = True) -> None:
-        """Load the build of ``paths`` and start the query workers.
+                 wait: bool = True, spawned: Sequence[WorkerProcess] = ()) -> None:
+        """Load the build of ``paths`` and start the query workers (``spawned``: ones already started,
+        see :func:`~serge_kg.web.pool.spawn_workers`).
 
         ``extra_graphs`` (IRI -> N-Triples) are served as named graphs only, beside ours, and may be named
         by FROM / FROM NAMED / the dataset parameters, as may the IRIs of ``extra_allow`` (empty graphs):
@@ -70,7 +71,7 @@ class Engine:
             asserted, inferred = load_graphs(paths, inferred=True)
             parts = [g.serialize(format="nt", encoding="utf-8") for g in (asserted, inferred)]
             self._dumps = None
-        self.ontology = load_ontology(paths)
+        self._ontology_lock = threading.Lock()
         if self._dumps is None:
             self._set(asserted, inferred)
         self.context = load_context(paths.context)
@@ -87,8 +88,17 @@ class Engine:
         self.generation = f"{manifest.get('generation') if manifest else 'unbuilt'}.{digest}"
         self.allow = frozenset({str(ASSERTED_GRAPH), str(INFERRED_GRAPH), *(extra_graphs or {}), *extra_allow})
         self.guard = Guard(self.allow, **({"max_bytes": max_query_bytes} if max_query_bytes else {}))
-        self.pool = WorkerPool(data, graphs, limits, wait=wait)
+        self.pool = WorkerPool(data, graphs, limits, wait=wait, spawned=spawned)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
+
+    @property
+    def ontology(self) -> Graph:
+        """The ontology (rdflib; parsed on first use: a current build has already checked it)."""
+        if "ontology" not in self.__dict__:
+            with self._ontology_lock:
+                if "ontology" not in self.__dict__:
+                    self.__dict__["ontology"] = load_ontology(self.paths)
+        return self.__dict__["ontology"]  # type: ignore[no-any-return]
 
     def _set(self, asserted: Graph, inferred: Graph) -> None:
         # "labels" is set last: its presence says the three are there

@@ -22,7 +22,7 @@ from threading import Lock
 from urllib.parse import urljoin
 
 from serge_kg.errors import SergeKGError
-from serge_kg.namespaces import PREFIXES
+from serge_kg.prefixes import PREFIXES
 from serge_kg.query.lexer import MAX_DEPTH, Token, TooDeep, check_depth
 
 MAX_QUERY_BYTES = 64 * 1024

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -51,10 +52,13 @@ class Limits:
     wait: float = 10.0  # seconds a request may wait for a free worker
 
 
-class _Worker:
-    """One worker process (a fresh interpreter, never a fork of the threaded server) and its socket."""
+class WorkerProcess:
+    """One worker process (a fresh interpreter, never a fork of the threaded server) and its socket.
 
-    def __init__(self, data: bytes, graphs: list[tuple[str, int, int, bool]], memory_mb: int) -> None:
+    It starts at once and waits for its data (:meth:`load`), so that a server can start its workers
+    before it has loaded anything itself; closed before then, it exits quietly."""
+
+    def __init__(self) -> None:
         ours, theirs = socket.socketpair()
         self.proc = subprocess.Popen([sys.executable, "-m", "serge_kg.web.worker", str(theirs.fileno())],
                                      pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
@@ -62,6 +66,9 @@ class _Worker:
         self.conn = Connection(ours.detach())
         self.isolated = False
         self.last_used = time.monotonic()
+
+    def load(self, data: bytes, graphs: list[tuple[str, int, int, bool]], memory_mb: int) -> None:
+        """Send the worker its data (see :func:`serge_kg.web.worker.serve`) and its memory cap."""
         try:
             self.conn.send((data, graphs, memory_mb * 1024 * 1024))
         except OSError:
@@ -91,17 +98,23 @@ class _Worker:
         self.conn.close()
 
 
+def spawn_workers(n: int) -> list[WorkerProcess]:
+    """``n`` worker processes started now, waiting for their data (give them to :class:`WorkerPool`)."""
+    return [WorkerProcess() for _ in range(n)]
+
+
 class WorkerPool:
     """Worker processes over one dataset: ``data`` is N-Triples, ``graphs`` its (IRI, start, end, in default graph) parts."""
 
     def __init__(self, data: bytes, graphs: list[tuple[str, int, int, bool]], limits: Limits | None = None,
-                 wait: bool = True) -> None:
+                 wait: bool = True, spawned: Sequence[WorkerProcess] = ()) -> None:
         """Start the first workers; with ``wait`` False, return at once (call :meth:`wait_started`
-        before serving: the caller's own start-up then overlaps the workers')."""
+        before serving: the caller's own start-up then overlaps the workers'). Workers already
+        started by :func:`spawn_workers` are used first (the pool owns them from now on)."""
         self.limits = limits or Limits()
         self._data, self._graphs = data, graphs
-        self._idle: list[_Worker] = []  # a stack: the most recently used on top, the oldest at [0]
-        self._waiters: deque[list[_Worker]] = deque()  # requests waiting, first come first served
+        self._idle: list[WorkerProcess] = []  # a stack: the most recently used on top, the oldest at [0]
+        self._waiters: deque[list[WorkerProcess]] = deque()  # requests waiting, first come first served
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._total = 0  # workers alive or starting
@@ -111,8 +124,12 @@ class WorkerPool:
         self._slow = 0  # of which running longer than slow_after
         self.replaced = 0  # workers killed or lost and replaced (deadline, crash, memory, priority)
         self.isolated = False
-        self._procs: set[_Worker] = set()
-        self._starters = [self._spawn_async() for _ in range(max(1, self.limits.workers))]
+        self._procs: set[WorkerProcess] = set()
+        first = max(1, self.limits.workers)
+        for extra in spawned[first:]:
+            extra.kill()
+        early = list(spawned[:first])
+        self._starters = [self._spawn_async(early.pop(0) if early else None) for _ in range(first)]
         if wait:
             self.wait_started()
 
@@ -128,8 +145,9 @@ class WorkerPool:
                                       "check that serge-kg is installed in that interpreter")
 
     # -- workers -------------------------------------------------------------------------------------
-    def _start_one(self) -> None:
-        worker = _Worker(self._data, self._graphs, self.limits.memory_mb)
+    def _start_one(self, worker: WorkerProcess | None = None) -> None:
+        worker = worker or WorkerProcess()
+        worker.load(self._data, self._graphs, self.limits.memory_mb)
         with self._lock:
             self._procs.add(worker)
         if worker.wait_ready(60) and not self._closed:
@@ -141,14 +159,14 @@ class WorkerPool:
             self._procs.discard(worker)
             self._total -= 1
 
-    def _spawn_async(self) -> threading.Thread:
+    def _spawn_async(self, worker: WorkerProcess | None = None) -> threading.Thread:
         with self._lock:
             self._total += 1
-        t = threading.Thread(target=self._start_one, daemon=True, name="serge-kg worker start")
+        t = threading.Thread(target=self._start_one, args=(worker,), daemon=True, name="serge-kg worker start")
         t.start()
         return t
 
-    def _retire(self, worker: _Worker, replace: bool = True) -> None:
+    def _retire(self, worker: WorkerProcess, replace: bool = True) -> None:
         worker.kill()
         with self._lock:
             self._procs.discard(worker)
@@ -170,7 +188,7 @@ class WorkerPool:
         if grow:
             self._spawn_async()
 
-    def _give(self, worker: _Worker) -> None:
+    def _give(self, worker: WorkerProcess) -> None:
         """A free worker: to the request that has waited longest, else onto the idle stack."""
         with self._cond:
             if self._waiters:
@@ -182,7 +200,7 @@ class WorkerPool:
     def _reap(self) -> None:
         """Stop the extra workers (beyond ``workers``) idle for longer than ``idle_ttl``."""
         now = time.monotonic()
-        stale: list[_Worker] = []
+        stale: list[WorkerProcess] = []
         with self._lock:
             while (self._idle and self._total - len(stale) > self.limits.workers
                    and now - self._idle[0].last_used > self.limits.idle_ttl):
@@ -218,7 +236,7 @@ class WorkerPool:
             with self._lock:
                 self._admitted -= 1
 
-    def _take(self, until: float) -> _Worker | None:
+    def _take(self, until: float) -> WorkerProcess | None:
         """A live worker, first come first served (a request that just finished cannot jump the queue)."""
         while True:
             self._top_up()
@@ -226,7 +244,7 @@ class WorkerPool:
                 if self._idle and not self._waiters:
                     worker = self._idle.pop()
                 else:
-                    slot: list[_Worker] = []
+                    slot: list[WorkerProcess] = []
                     self._waiters.append(slot)
                     self._cond.release()
                     try:
@@ -247,7 +265,7 @@ class WorkerPool:
                 self._busy -= 1
             self._retire(worker)
 
-    def _call(self, worker: _Worker, job: Job, deadline: float) -> Reply:
+    def _call(self, worker: WorkerProcess, job: Job, deadline: float) -> Reply:
         demoted = slow = False
         keep = False
         try:
@@ -323,7 +341,7 @@ def _lower_priority(pid: int | None) -> bool:
         return False
 
 
-def _lost(worker: _Worker, memory_mb: int) -> QueryRefused:
+def _lost(worker: WorkerProcess, memory_mb: int) -> QueryRefused:
     try:
         code = worker.proc.wait(2)
     except subprocess.TimeoutExpired:

@@ -58,15 +58,15 @@ class Pages:
     view: View
     index: SearchIndex
 
-    def __init__(self, asserted: Graph | Callable[[], Graph], ontology: Graph, sources: dict[str, Source],
-                 queries: list[SavedQuery]) -> None:
-        """``asserted`` may be a function giving the graph: the indexes are then made on first use (or
-        by :meth:`warm`), so that a server answers SPARQL before the pages are ready."""
+    def __init__(self, asserted: Graph | Callable[[], Graph], ontology: Graph | Callable[[], Graph],
+                 sources: dict[str, Source], queries: list[SavedQuery]) -> None:
+        """``asserted`` and ``ontology`` may be functions giving the graphs: the indexes are then made
+        on first use (or by :meth:`warm`), so that a server answers SPARQL before the pages are ready."""
         self._asserted, self._ontology = asserted, ontology
         self._lock = threading.Lock()
         self.sources = sources
         self.queries = {q.name: q for q in queries}
-        if isinstance(asserted, Graph):
+        if isinstance(asserted, Graph) and isinstance(ontology, Graph):
             self.warm()
 
     def warm(self) -> None:
@@ -75,7 +75,8 @@ class Pages:
             if "index" in self.__dict__:
                 return
             graph = self._asserted if isinstance(self._asserted, Graph) else self._asserted()
-            catalog = Catalog(graph, self._ontology)
+            ontology = self._ontology if isinstance(self._ontology, Graph) else self._ontology()
+            catalog = Catalog(graph, ontology)
             evidence = EvidenceIndex(graph, self.sources)
             view = View(graph, catalog, evidence)
             index = SearchIndex(catalog)

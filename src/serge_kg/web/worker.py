@@ -21,7 +21,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serge_kg.namespaces import PREFIXES
+from serge_kg.prefixes import PREFIXES
+from serge_kg.query.lexer import names_its_dataset
 
 JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
 CSV, TSV = "text/csv", "text/tab-separated-values"
@@ -69,11 +70,18 @@ class Reply:
     recycle: bool = False  # the worker should be replaced (it hit its memory cap)
 
 
-def execute(store: ox.Store, job: Job) -> Outcome:
-    """Run ``job`` on ``store``, keeping at most ``job.max_rows`` rows (triples)."""
+def execute(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Outcome:
+    """Run ``job`` on ``store``, keeping at most ``job.max_rows`` rows (triples).
+
+    Each triple is held once, in its named graph. A query that names no dataset (no ``FROM``, no
+    ``default-graph-uri``) reads as its default graph the union of the graphs ``default`` (all of the
+    store's named graphs when None).
+    """
+    own = bool(job.default_graph) or names_its_dataset(job.text)
     res = store.query(job.text, prefixes=PREFIXES, base_iri=job.base_iri,
-                      default_graph=[ox.NamedNode(g) for g in job.default_graph] or None,
-                      named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None)
+                      default_graph=[ox.NamedNode(g) for g in job.default_graph] or (None if own else default),
+                      named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
+                      use_default_graph_as_union=not own and default is None)
     if isinstance(res, ox.QueryBoolean):
         return Outcome("boolean", [], [], boolean=bool(res))
     solutions = isinstance(res, ox.QuerySolutions)
@@ -90,17 +98,17 @@ def execute(store: ox.Store, job: Job) -> Outcome:
 
 def encode(outcome: Outcome, media: str) -> bytes:
     """A query outcome in a SPARQL results format or (for triples) an RDF format."""
-    from .protocol import encode_results
+    from .results import encode_results
     if outcome.kind == "triples":
         return ox.serialize(outcome.rows, format=OX_RDF[media], prefixes=PREFIXES if media == TURTLE else None)
     return encode_results(outcome.variables, outcome.rows,
                           outcome.boolean if outcome.kind == "boolean" else None, media)
 
 
-def answer(store: ox.Store, job: Job) -> Reply:
-    """The reply to one job: never raises for a bad query."""
+def answer(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Reply:
+    """The reply to one job (see :func:`execute` for ``default``): never raises for a bad query."""
     try:
-        outcome = execute(store, job)
+        outcome = execute(store, job, default)
         media = job.rdf_media if outcome.kind == "triples" else job.results_media
         if media == HTML:
             return Reply(200, media, outcome=outcome, truncated=outcome.truncated)
@@ -137,23 +145,28 @@ def _die_with_parent() -> None:
 
 def serve(conn: Connection) -> None:
     """The worker's main loop: receive (data, graphs, memory cap), load ``data`` (N-Triples) into the
-    named graphs given as (IRI, start, end, in_default) byte ranges, and into the default graph those
-    with ``in_default``, then answer jobs until the pipe closes."""
+    named graphs given as (IRI, start, end, in_default) byte ranges, the union of those with
+    ``in_default`` being the default graph, then answer jobs until the pipe closes.
+
+    The worker may be started before the server has its data (so that its start-up overlaps the
+    server's): a pipe closed before the data came is a quiet exit."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     isolated = isolate_network()
-    data, graphs, memory_bytes = conn.recv()
+    from . import results  # noqa: F401 - imported now, so the first query does not pay for it
+    try:
+        data, graphs, memory_bytes = conn.recv()
+    except (EOFError, OSError):
+        return
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    from . import protocol  # noqa: F401 - imported now, so the first query does not pay for it
     store = ox.Store()
-    for iri, start, end, in_default in graphs:
-        chunk = data[start:end]
-        store.bulk_load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
-        if in_default:
-            store.bulk_load(chunk, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    for iri, start, end, _ in graphs:
+        store.bulk_load(data[start:end], ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri))
     del data
-    answer(store, Job("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))  # warm up the engine and the encoder
+    # None: every named graph (the fast path); a list only when some graph is kept out of the default
+    default = None if all(g[3] for g in graphs) else [ox.NamedNode(g[0]) for g in graphs if g[3]]
+    answer(store, Job("SELECT * WHERE { ?s ?p ?o } LIMIT 1"), default)  # warm up the engine and the encoder
     try:
         conn.send(("ready", os.getpid(), isolated))
     except OSError:
@@ -164,7 +177,7 @@ def serve(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply = answer(store, job)
+            reply = answer(store, job, default)
         except MemoryError:
             reply = Reply(503, message="the answer needed more memory than a worker may use", recycle=True)
         try:
