@@ -7,6 +7,9 @@ both printed). Targets of issue 13 on a 2-core machine: a no-op build < 0.3 s, `
 0.25 s, `serge-kg serve` to its first answer < 0.5 s (beside it: ``oxigraph load`` of the build's
 N-Quads into a fresh folder, then ``oxigraph serve`` on it, to its first answer). It writes build/ (one forced build first). With ``--baseline``, the same commands also run
 with that source tree first on PYTHONPATH (e.g. ``git archive <commit> src | tar -x -C /tmp/base``).
+With ``--k 32``, ``serve`` is also timed on the graph cloned 32 times (target < 2 s): a copy of the
+project whose build/ holds the cloned dumps (``bench_scale.scaled``), beside ``oxigraph load`` of
+the same two files.
 """
 
 from __future__ import annotations
@@ -79,10 +82,12 @@ def _first_answer(cmd: list[str], url: str, before: list[str] | None = None) -> 
         proc.wait(10)
 
 
-def serve_rows(root: Path, repeat: int) -> None:
-    """``serge-kg serve`` to its first answer, beside ``oxigraph load`` + ``oxigraph serve``."""
+def serve_rows(root: Path, repeat: int, files: list[Path] | None = None, label: str = "") -> None:
+    """``serge-kg serve`` to its first answer, beside ``oxigraph load`` (of ``files``, default the
+    build's N-Quads) + ``oxigraph serve``."""
     ours, theirs = [], []
     oxigraph = str(Path(sys.executable).parent / "oxigraph")
+    load = [str(f) for f in files or [root / "build" / "serge.nq"]]
     for _ in range(repeat):
         port = _free_port()
         ours.append(_first_answer([*CLI, "--root", str(root), "serve", "--port", str(port), "--workers", "1"],
@@ -92,16 +97,38 @@ def serve_rows(root: Path, repeat: int) -> None:
             theirs.append(_first_answer(
                 [oxigraph, "serve", "--location", folder, "--bind", f"127.0.0.1:{port}"],
                 f"http://127.0.0.1:{port}/query?{ASK}",
-                before=[oxigraph, "load", "--location", folder, "--file", str(root / "build" / "serge.nq")]))
+                before=[oxigraph, "load", "--location", folder, "--file", *load]))
     ours_m, theirs_m = statistics.median(ours), statistics.median(theirs)
-    print(f"{'serge-kg serve, to the first answer':<44}{ours_m:>7.3f}{'':>7}   {'oxigraph load + serve':<30}"
-          f"{theirs_m:>7.3f}{'':>7}{theirs_m / ours_m:>7.1f}x")
+    print(f"{'serge-kg serve, to the first answer' + label:<44}{ours_m:>7.3f}{'':>7}   "
+          f"{'oxigraph load + serve':<30}{theirs_m:>7.3f}{'':>7}{theirs_m / ours_m:>7.1f}x")
+
+
+def scaled_project(root: Path, k: int, into: Path) -> Path:
+    """A copy of the project at ``into`` whose build/ holds the two N-Triples dumps cloned ``k`` times
+    (the manifest's digests updated, so that the server takes them as the current build)."""
+    import hashlib
+    import json
+    import shutil
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_scale import scaled  # the same cloning as the scale benchmark
+
+    for name in ("data", "ontology", "queries", "build"):
+        shutil.copytree(root / name, into / name, symlinks=True)
+    manifest = json.loads((into / "build" / "manifest.json").read_text())
+    for name in ("serge.nt", "serge-inferred.nt"):
+        data = scaled((root / "build" / name).read_bytes(), k)
+        (into / "build" / name).write_bytes(data)
+        manifest["files"][name] = hashlib.sha256(data).hexdigest()
+    (into / "build" / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return into
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (median reported)")
     ap.add_argument("--baseline", type=Path, default=None, help="an older src/ folder to compare with")
+    ap.add_argument("--k", type=int, nargs="*", default=[], help="also time serve on the graph cloned K times")
     args = ap.parse_args()
     root = find_root(Path.cwd())
     subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True, stdout=subprocess.DEVNULL)
@@ -129,6 +156,11 @@ def main() -> None:
             subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     serve_rows(root, args.repeat)
+    for k in args.k:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = scaled_project(root, k, Path(folder))
+            serve_rows(copy, max(1, args.repeat // 2),
+                       [copy / "build" / "serge.nt", copy / "build" / "serge-inferred.nt"], f" (K = {k})")
     subprocess.run([*CLI, "--root", str(root), "build", "-q", "--force"], check=True, stdout=subprocess.DEVNULL)
 
 

@@ -33,7 +33,9 @@ def test_sparql_answers_without_parsing_the_graph_in_the_server(web_project: Pat
 def test_the_workers_get_the_same_triples_as_the_graphs_the_pages_read(web_project: Paths) -> None:
     engine = Engine(web_project, max_rows=1000, limits=Limits(workers=1, max_workers=1))
     try:
-        served = engine.pool._data.decode("utf-8").splitlines()  # what each worker loads
+        # what each worker loads: the build's two N-Triples files, named by path
+        assert [source for _, source, _ in engine.pool.parts] == [str(p) for p in engine._dumps]
+        served = b"".join(Path(source).read_bytes() for _, source, _ in engine.pool.parts).decode("utf-8").splitlines()
         parsed = (engine.asserted.serialize(format="nt") + engine.inferred.serialize(format="nt")).splitlines()
         assert sorted(line for line in served if line) == sorted(line for line in parsed if line)
     finally:

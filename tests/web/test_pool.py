@@ -24,7 +24,7 @@ HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?f ?c ?i LI
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[WorkerPool]:
-    p = WorkerPool(DATA, [("http://e/g", 0, len(DATA), True)], Limits(timeout=1.0, memory_mb=600, workers=2, wait=60))
+    p = WorkerPool([("http://e/g", DATA, True)], Limits(timeout=1.0, memory_mb=600, workers=2, wait=60))
     yield p
     p.close()
 
@@ -77,7 +77,7 @@ def test_memory_cap(pool: WorkerPool) -> None:
 
 
 def test_full_queue_is_503_with_retry_after() -> None:
-    small = WorkerPool(DATA, [("http://e/g", 0, len(DATA), True)],
+    small = WorkerPool([("http://e/g", DATA, True)],
                        Limits(timeout=2.0, workers=1, max_workers=1, spare=0, queue=1, wait=60))
     try:
         errors: list[QueryRefused] = []
@@ -104,7 +104,7 @@ def test_full_queue_is_503_with_retry_after() -> None:
 
 
 def test_close_stops_every_worker() -> None:
-    p = WorkerPool(DATA, [("http://e/g", 0, len(DATA), True)], Limits(workers=2))
+    p = WorkerPool([("http://e/g", DATA, True)], Limits(workers=2))
     pids = p.pids()
     p.close()
     assert pids and not any(alive(pid) for pid in pids)
@@ -115,7 +115,7 @@ def test_close_stops_every_worker() -> None:
 def test_workers_started_before_the_data_are_used_and_the_extra_ones_stopped() -> None:
     early = spawn_workers(3)
     pids = [w.proc.pid for w in early]
-    p = WorkerPool(DATA, [("http://e/g", 0, len(DATA), True)], Limits(workers=2), spawned=early)
+    p = WorkerPool([("http://e/g", DATA, True)], Limits(workers=2), spawned=early)
     try:
         assert sorted(p.pids()) == sorted(pids[:2])  # the first two serve; none was started anew
         assert not alive(pids[2])
@@ -137,8 +137,7 @@ def test_a_worker_closed_before_its_data_came_exits_quietly() -> None:
 def test_the_default_graph_is_the_union_of_the_graphs_in_it_only() -> None:
     a = b"<http://e/a> <http://e/p> <http://e/o> .\n"
     x = b"<http://e/x> <http://e/p> <http://e/o> .\n"
-    p = WorkerPool(a + x, [("http://e/g", 0, len(a), True), ("http://e/extra", len(a), len(a + x), False)],
-                   Limits(workers=1))
+    p = WorkerPool([("http://e/g", a, True), ("http://e/extra", x, False)], Limits(workers=1))
     try:
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         assert b'"1"' in p.run(Job(count)).body  # the extra graph is not in the default graph

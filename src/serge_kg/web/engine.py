@@ -27,7 +27,7 @@ from serge_kg.pipeline.ontology import load_ontology
 
 from . import pages
 from .guard import Guard, QueryRefused
-from .pool import Limits, WorkerPool, WorkerProcess
+from .pool import Limits, Part, WorkerPool, WorkerProcess
 from .worker import CSV, HTML, JSON, JSONLD, NT, RDFXML, TSV, TURTLE, XML, Job, Outcome, Reply, encode
 
 __all__ = ["CSV", "HTML", "JSON", "JSONLD", "NT", "RDFXML", "TSV", "TURTLE", "XML", "Engine", "Job", "Outcome", "Reply",
@@ -60,35 +60,36 @@ class Engine:
         self._lock = threading.Lock()
         manifest = read_manifest(paths.build)  # before loading: a build finishing meanwhile changes the digest
         dumps = built_dumps(paths, inferred=True)
-        if dumps is not None:
-            # a current build: the workers load its N-Triples as they are, and rdflib parses them only
-            # when a page or a dump first needs the graphs (warm() does it once the server is up)
-            parts = [dumps[0].read_bytes(), dumps[1].read_bytes()]
+        parts: list[Part] = []
+        if dumps is not None and manifest is not None:
+            # a current build: the workers load its N-Triples files themselves, and rdflib parses them
+            # only when a page or a dump first needs the graphs (warm() does it once the server is up)
             self._dumps: tuple[Path, Path] | None = dumps
+            parts = [(str(name), str(path), True) for name, path in zip((ASSERTED_GRAPH, INFERRED_GRAPH), dumps)]
+            # the files' digests, checked against the manifest just now, stand for their triples
+            identity = [manifest["files"][path.name].encode() for path in dumps]
         else:  # no current build: built in memory now (the pipeline loaded only then)
             from serge_kg.pipeline.build import load_graphs
 
             asserted, inferred = load_graphs(paths, inferred=True)
-            parts = [g.serialize(format="nt", encoding="utf-8") for g in (asserted, inferred)]
             self._dumps = None
+            made = [g.serialize(format="nt", encoding="utf-8") for g in (asserted, inferred)]
+            parts = [(str(name), nt, True) for name, nt in zip((ASSERTED_GRAPH, INFERRED_GRAPH), made)]
+            identity = made
         self._ontology_lock = threading.Lock()
         if self._dumps is None:
             self._set(asserted, inferred)
         self.context = load_context(paths.context)
-        data, graphs = b"", []
-        for nt, name in zip(parts, (ASSERTED_GRAPH, INFERRED_GRAPH)):
-            graphs.append((str(name), len(data), len(data) + len(nt), True))
-            data += nt
         for iri, nt in (extra_graphs or {}).items():
-            graphs.append((iri, len(data), len(data) + len(nt), False))
-            data += nt
+            parts.append((iri, nt, False))
+            identity += [iri.encode(), nt]
         # the build generation it was started on, and a digest of exactly the triples served (a stale
         # build/ is rebuilt in memory, and a build may land while loading): ETags name both
-        digest = hashlib.blake2b(data, digest_size=6).hexdigest()
+        digest = hashlib.blake2b(b"\0".join(identity), digest_size=6).hexdigest()
         self.generation = f"{manifest.get('generation') if manifest else 'unbuilt'}.{digest}"
         self.allow = frozenset({str(ASSERTED_GRAPH), str(INFERRED_GRAPH), *(extra_graphs or {}), *extra_allow})
         self.guard = Guard(self.allow, **({"max_bytes": max_query_bytes} if max_query_bytes else {}))
-        self.pool = WorkerPool(data, graphs, limits, wait=wait, spawned=spawned)
+        self.pool = WorkerPool(parts, limits, wait=wait, spawned=spawned)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
 
     @property

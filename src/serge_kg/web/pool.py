@@ -35,6 +35,10 @@ from serge_kg.errors import QueryExecutionError
 from .guard import QueryRefused
 from .worker import Job, Reply
 
+Part = tuple[str, bytes | str, bool]
+"""One graph for the workers: its IRI, its N-Triples (bytes, or the path of a file of the current
+build, loaded without re-validating its terms) and whether it is part of the default graph."""
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -67,10 +71,10 @@ class WorkerProcess:
         self.isolated = False
         self.last_used = time.monotonic()
 
-    def load(self, data: bytes, graphs: list[tuple[str, int, int, bool]], memory_mb: int) -> None:
+    def load(self, parts: Sequence[Part], memory_mb: int) -> None:
         """Send the worker its data (see :func:`serge_kg.web.worker.serve`) and its memory cap."""
         try:
-            self.conn.send((data, graphs, memory_mb * 1024 * 1024))
+            self.conn.send((list(parts), memory_mb * 1024 * 1024))
         except OSError:
             pass  # it died at once: wait_ready says so
 
@@ -104,15 +108,16 @@ def spawn_workers(n: int) -> list[WorkerProcess]:
 
 
 class WorkerPool:
-    """Worker processes over one dataset: ``data`` is N-Triples, ``graphs`` its (IRI, start, end, in default graph) parts."""
+    """Worker processes over one dataset, given as :data:`Part` s: (graph IRI, N-Triples bytes or the
+    path of a trusted N-Triples file, whether the graph is part of the default graph)."""
 
-    def __init__(self, data: bytes, graphs: list[tuple[str, int, int, bool]], limits: Limits | None = None,
+    def __init__(self, parts: Sequence[Part], limits: Limits | None = None,
                  wait: bool = True, spawned: Sequence[WorkerProcess] = ()) -> None:
         """Start the first workers; with ``wait`` False, return at once (call :meth:`wait_started`
         before serving: the caller's own start-up then overlaps the workers'). Workers already
         started by :func:`spawn_workers` are used first (the pool owns them from now on)."""
         self.limits = limits or Limits()
-        self._data, self._graphs = data, graphs
+        self.parts = list(parts)
         self._idle: list[WorkerProcess] = []  # a stack: the most recently used on top, the oldest at [0]
         self._waiters: deque[list[WorkerProcess]] = deque()  # requests waiting, first come first served
         self._lock = threading.Lock()
@@ -147,7 +152,7 @@ class WorkerPool:
     # -- workers -------------------------------------------------------------------------------------
     def _start_one(self, worker: WorkerProcess | None = None) -> None:
         worker = worker or WorkerProcess()
-        worker.load(self._data, self._graphs, self.limits.memory_mb)
+        worker.load(self.parts, self.limits.memory_mb)
         with self._lock:
             self._procs.add(worker)
         if worker.wait_ready(60) and not self._closed:
