@@ -9,7 +9,9 @@ from starlette.testclient import TestClient
 from serge_kg.paths import Paths
 from serge_kg.web.app import create_app
 from serge_kg.web.engine import Engine
+from serge_kg.web.guard import QueryRefused
 from serge_kg.web.pool import Limits
+from serge_kg.web.worker import Job
 
 ASK = "ASK { ?s ?p ?o }"
 
@@ -33,9 +35,11 @@ def test_sparql_answers_without_parsing_the_graph_in_the_server(web_project: Pat
 def test_the_workers_get_the_same_triples_as_the_graphs_the_pages_read(web_project: Paths) -> None:
     engine = Engine(web_project, max_rows=1000, limits=Limits(workers=1, max_workers=1))
     try:
-        # what each worker loads: the build's two N-Triples files, named by path
-        assert [source for _, source, _ in engine.pool.parts] == [str(p) for p in engine._dumps]
-        served = b"".join(Path(source).read_bytes() for _, source, _ in engine.pool.parts).decode("utf-8").splitlines()
+        # what each worker loads: the build's two N-Triples files, by path for the first workers, then
+        # their bytes as read then (for a replacement started after a new build)
+        assert engine.pinned.wait(30)
+        assert [Path(p).read_bytes() for p in engine._dumps] == [source for _, source, _ in engine.pool.parts]
+        served = b"".join(source for _, source, _ in engine.pool.parts).decode("utf-8").splitlines()
         parsed = (engine.asserted.serialize(format="nt") + engine.inferred.serialize(format="nt")).splitlines()
         assert sorted(line for line in served if line) == sorted(line for line in parsed if line)
     finally:
@@ -51,5 +55,33 @@ def test_a_stale_build_is_built_in_memory(web_project: Paths, tmp_path: Path) ->
     engine = Engine(copy, max_rows=1000, limits=Limits(workers=1, max_workers=1))
     try:
         assert "asserted" in engine.__dict__ and len(engine.asserted) > 100
+    finally:
+        engine.close()
+
+
+def test_a_later_worker_serves_the_build_the_server_started_on(web_project: Paths, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import signal
+
+    copy = Paths(tmp_path / "project")
+    shutil.copytree(web_project.root, copy.root)
+    engine = Engine(copy, max_rows=1000, limits=Limits(workers=1, max_workers=1))
+    count = Job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    try:
+        before = engine.execute(count).body
+        assert engine.pinned.wait(30)
+        assert all(isinstance(source, bytes) for _, source, _ in engine.pool.parts)
+        (copy.build / "serge.nt").write_bytes(b"")  # a new build replaces the files meanwhile
+        for pid in engine.pool.pids():
+            os.kill(pid, signal.SIGKILL)  # the worker dies: the next query is answered by a new one
+        after = b""
+        for _ in range(3):
+            try:
+                after = engine.execute(count).body
+                break
+            except QueryRefused:  # the query that met the dead worker
+                continue
+        assert after == before and len(engine.asserted) > 100  # the pages read the same triples
     finally:
         engine.close()

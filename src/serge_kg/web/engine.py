@@ -8,6 +8,7 @@ two named graphs); :func:`encode` writes an outcome in a SPARQL results format o
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,6 +41,7 @@ FORMAT_ALIASES = {"json": JSON, "xml": XML, "csv": CSV, "tsv": TSV, "ttl": TURTL
                   "jsonld": JSONLD, "json-ld": JSONLD, "nt": NT, "ntriples": NT, "html": HTML, "rdf": RDFXML,
                   "rdfxml": RDFXML}
 CACHE_SIZE = 32
+log = logging.getLogger(__name__)
 
 
 class Engine:
@@ -91,6 +93,27 @@ class Engine:
         self.guard = Guard(self.allow, **({"max_bytes": max_query_bytes} if max_query_bytes else {}))
         self.pool = WorkerPool(parts, limits, wait=wait, spawned=spawned)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self.pinned = threading.Event()  # set once later workers are given the bytes, not the files
+        if self._dumps is not None:
+            # the first workers read the files; a worker started later (a replacement) must load the
+            # same triples even if a new build has replaced the files meanwhile: their bytes are kept,
+            # read off the start-up's critical path
+            threading.Thread(target=self._pin, args=(parts, identity), name="serge-kg pin dumps", daemon=True).start()
+        else:
+            self.pinned.set()
+
+    def _pin(self, parts: list[Part], digests: list[bytes]) -> None:
+        try:
+            kept = [(iri, Path(source).read_bytes() if isinstance(source, str) else source, in_default)
+                    for iri, source, in_default in parts]
+            if [hashlib.sha256(data).hexdigest().encode() for _, data, _ in kept[:len(digests)]] != digests:
+                log.warning("build/ changed while the server started: its query workers may serve different "
+                            "builds; restart `serge-kg serve` to serve the new one")
+            self.pool.pin(kept)
+        except OSError as exc:
+            log.warning("could not keep the build's dumps for later query workers (%s); they will read build/", exc)
+        finally:
+            self.pinned.set()
 
     @property
     def ontology(self) -> Graph:
@@ -109,8 +132,12 @@ class Engine:
     def _load(self) -> None:
         with self._lock:
             if "labels" not in self.__dict__ and self._dumps is not None:
-                self._set(new_graph().parse(self._dumps[0], format="nt"),
-                          new_graph().parse(self._dumps[1], format="nt"))
+                # the bytes the workers were given, once kept, so that pages show the same triples
+                self.pinned.wait(30)
+                asserted, inferred = (new_graph().parse(data=source, format="nt") if isinstance(source, bytes)
+                                      else new_graph().parse(source, format="nt")
+                                      for _, source, _ in self.pool.parts[:2])
+                self._set(asserted, inferred)
 
     @property
     def asserted(self) -> Graph:

@@ -149,6 +149,10 @@ class WorkerPool:
             raise QueryExecutionError(f"no query worker could start ({sys.executable} -m serge_kg.web.worker); "
                                       "check that serge-kg is installed in that interpreter")
 
+    def pin(self, parts: Sequence[Part]) -> None:
+        """What workers started from now on load (the same triples, held in memory: see the Engine)."""
+        self.parts = list(parts)
+
     # -- workers -------------------------------------------------------------------------------------
     def _start_one(self, worker: WorkerProcess | None = None) -> None:
         worker = worker or WorkerProcess()
