@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
+from collections.abc import Coroutine
+from typing import Any
+
+import pytest
 
 from serge_kg.web.warmup import Activity, ActivityMiddleware, when_quiet
 
@@ -40,8 +43,13 @@ def test_the_middleware_counts_http_requests_in_flight() -> None:
     async def app(scope: dict, receive: object, send: object) -> None:
         seen.append(activity.active)
 
+    def run(call: Coroutine[Any, Any, None]) -> None:
+        # driven by hand, not by asyncio.run: the suite may already run an event loop (the browser tests)
+        with pytest.raises(StopIteration):
+            call.send(None)
+
     middleware = ActivityMiddleware(app, activity)
     before = activity.last
-    asyncio.run(middleware({"type": "http"}, None, None))
-    asyncio.run(middleware({"type": "lifespan"}, None, None))
+    run(middleware({"type": "http"}, None, None))
+    run(middleware({"type": "lifespan"}, None, None))
     assert seen == [1, 0] and activity.active == 0 and activity.last >= before
