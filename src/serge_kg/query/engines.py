@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from serge_kg.errors import QueryExecutionError, QueryFileError, QueryParameterError
 from serge_kg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+from serge_kg.prefixes import XSD_STRING
 
 from .inline import inline_iris
 from .lexer import names_its_dataset
@@ -125,16 +126,13 @@ def dataset_store_from_nt(asserted: Path, inferred: Path | None) -> ox.Store:
     return store
 
 
-_XSD_STRING = str(XSD.string)
-
-
 @lru_cache(maxsize=8192)
 def _literal(value: str, datatype: str, language: str | None) -> Literal:
     """An rdflib literal, cached: answers repeat values ("1", "Weissman 2013"), and building a typed
     rdflib Literal (which parses its lexical form) costs several microseconds. Terms are immutable."""
     if language:
         return Literal(value, lang=language)
-    if datatype == _XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
+    if datatype == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
         return Literal(value)
     return Literal(value, datatype=URIRef(datatype))
 
