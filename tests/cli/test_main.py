@@ -26,6 +26,13 @@ def test_build_writes_every_output_and_conforms(mini: Paths) -> None:
     assert json.loads((mini.build / "report.json").read_text())["conforms"] is True
 
 
+def test_quiet_build_prints_only_the_outcome(mini: Paths) -> None:
+    code, out, err = run(mini, "build", "-q", "--force")
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("wrote ") and "validation: conforms" in out
+    assert "asserted triples" not in out and "time per stage" not in out and not err
+
+
 def test_bad_record_exits_2_with_location_and_writes_nothing(mini: Paths) -> None:
     shutil.copy(BAD / "quote-not-found.yaml", mini.data / "events" / "zz.yaml")
     code, out, err = run(mini, "build")

@@ -47,7 +47,8 @@ def main(ctx: click.Context, root: Path | None) -> None:
                    "both infer the same triples, so an up-to-date build/ is not redone for another "
                    "reasoner (use --force).")
 @click.option("--force", is_flag=True, help="Build even if build/ was built from exactly the current inputs.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress lines and no statistics: only what was written and whether it conforms.")
 @click.pass_context
 @handle_errors
 def build_cmd(ctx: click.Context, no_reason: bool, reasoner: str, force: bool, quiet: bool) -> None:
@@ -69,6 +70,18 @@ def build_cmd(ctx: click.Context, no_reason: bool, reasoner: str, force: bool, q
                    reasoner=reasoner)
     report = result.report
     assert report is not None
+    if not quiet:
+        _echo_statistics(result)
+    if report.conforms:
+        click.echo(f"{'' if quiet else chr(10)}wrote {len(result.outputs)} files to {paths.build}/ (one generation, see manifest.json)")
+    else:
+        echo_err(f"{'' if quiet else chr(10)}nothing built: wrote only the violation report {result.outputs[0]}; the last build in "
+                 f"{paths.build}/ is unchanged")
+    _report_validation(report)
+
+
+def _echo_statistics(result: Any) -> None:
+    """The records, triples, instances per class and seconds per stage of a finished build."""
     click.echo(f"records: {len(result.dataset.records)}   asserted triples: {len(result.asserted)}   "
                f"inferred triples: {len(result.inferred)}")
     click.echo("\ninstances per class:")
@@ -78,12 +91,6 @@ def build_cmd(ctx: click.Context, no_reason: bool, reasoner: str, force: bool, q
     for stage, secs in result.timings.items():
         click.echo(f"  {stage:<26}{secs:>6.2f}")
     click.echo(f"  {'total':<26}{sum(result.timings.values()):>6.2f}")
-    if report.conforms:
-        click.echo(f"\nwrote {len(result.outputs)} files to {paths.build}/ (one generation, see manifest.json)")
-    else:
-        echo_err(f"\nnothing built: wrote only the violation report {result.outputs[0]}; the last build in "
-                 f"{paths.build}/ is unchanged")
-    _report_validation(report)
 
 
 def _report_validation(report: Any) -> None:
