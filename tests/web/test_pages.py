@@ -195,3 +195,12 @@ def test_static_files_and_no_inline_style_or_script(live: str) -> None:
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
     home = get(live, "/").text
     assert "<style" not in home and "<script>" not in home and "://cdn" not in home
+
+
+def test_the_site_has_an_icon_and_favicon_ico_leads_to_it(live: str) -> None:
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in get(live, "/").text
+    moved = httpx.get(live + "/favicon.ico", timeout=30)
+    assert moved.status_code == 301 and moved.headers["location"] == "/static/favicon.svg"
+    icon = httpx.get(live + "/favicon.ico", follow_redirects=True, timeout=30)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg") and "</svg>" in icon.text

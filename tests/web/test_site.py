@@ -127,4 +127,5 @@ def test_site_refuses_a_folder_it_did_not_write_and_replaces_its_own(web_project
 def test_pages_link_relatively(static_site: Path) -> None:
     page = (static_site / "id/person/victor-serge.html").read_text(encoding="utf-8")
     assert 'href="../../static/style.css"' in page and 'href="../../people.html"' in page
+    assert 'href="../../static/favicon.svg"' in page and (static_site / "static/favicon.svg").is_file()
     assert not re.search(r'(href|src)="/(?!/)', page)

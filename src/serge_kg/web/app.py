@@ -31,7 +31,7 @@ The ``Host`` header is never copied into a link.
 The research interface (:mod:`serge_kg.web.render`): ``/people``, ``/organizations``, ``/places``,
 ``/works``, ``/events``, ``/disagreements`` (``?sort=name|date``, ``?type=<class>``), ``/search?q=`` and
 ``/search.json?q=``, ``/sources/wikipedia`` and ``/sources/mia`` (the texts with every quote marked),
-``/downloads``, ``/static/...``. Unknown ids and query names answer 404 with the nearest names.
+``/downloads``, ``/static/...`` (``/favicon.ico`` leads to ``/static/favicon.svg``). Unknown ids and query names answer 404 with the nearest names.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -313,7 +313,11 @@ def create_app(paths: Paths, *, base_url: str | None = None, timeout: float = 10
         headers = exc.headers if isinstance(exc, QueryRefused) else None
         return PlainTextResponse(f"{exc}\n", status_code=status, headers=headers)
 
-    routes = [Route("/", home), Route("/sparql", sparql, methods=["GET", "POST"]),
+    async def favicon(request: Request) -> Response:
+        # browsers ask for /favicon.ico whatever the page's <link rel="icon"> says
+        return RedirectResponse(Links(public).to("static/favicon.svg"), status_code=301)
+
+    routes = [Route("/", home), Route("/favicon.ico", favicon), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/id/{rest:path}", entity), Route("/queries", queries), Route("/queries/{name}", saved_query),
               Route("/void", void), Route("/.well-known/void", void), Route("/dumps", dumps), Route("/dumps/", dumps),
               Route("/dumps/{name}", dump),
