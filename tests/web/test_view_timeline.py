@@ -107,3 +107,17 @@ def test_timeline_fits_390px_and_passes_axe(page: Any, where: str, request: pyte
             page.wait_for_timeout(1200)  # vis-timeline notices a new width within a second
             page.screenshot(path=str(SHOTS / f"{name}-{width}-drawn.png"))
     assert problems == {}
+
+
+def test_labels_fade_at_the_right_edge_and_the_last_mark_stays_clear_of_the_fade(
+        page: Any, real_live: str) -> None:  # noqa: F811
+    page.set_viewport_size({"width": 1280, "height": 900})
+    drawn(page, real_live + "/timeline")
+    fade = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('.tl-canvas .vis-panel.vis-center'),
+        '::after'); return {image: s.backgroundImage, width: parseFloat(s.width)}; }""")
+    assert "linear-gradient" in fade["image"] and fade["width"] > 0
+    gap = page.evaluate("""() => { const panel = document.querySelector('.tl-canvas .vis-panel.vis-center');
+        const right = Math.max(...Array.from(panel.querySelectorAll('.vis-item.vis-range, .vis-item .vis-dot'))
+            .map(e => e.getBoundingClientRect().right));
+        return panel.getBoundingClientRect().right - right; }""")
+    assert gap > fade["width"]  # every bar and dot is drawn whole, outside the faded strip

@@ -75,7 +75,8 @@
       return e > acc ? e : acc;
     }, first);
     var pad = (last - first) / 40;
-    var whole = [new Date(first.getTime() - pad), new Date(last.getTime() + pad)];
+    // more room on the right: the last marks stay clear of the fade at the edge (timeline-network.css)
+    var whole = [new Date(first.getTime() - pad), new Date(last.getTime() + pad * 2.5)];
     var timeline = new vis.Timeline(box, items, groups, {
       stack: true, selectable: false, showCurrentTime: false, zoomKey: "ctrlKey", orientation: "top",
       min: new Date(first.getTime() - pad * 4), max: new Date(last.getTime() + pad * 4),
