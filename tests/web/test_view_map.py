@@ -103,6 +103,22 @@ def test_live_map_markers_path_and_click(page: Any, real_live: str) -> None:
     page.wait_for_url(re.compile(r"/id/place/orenburg$"))
 
 
+def test_a_place_marker_is_reached_with_tab_shows_its_tooltip_and_enter_opens_it(page: Any,
+                                                                                real_live: str) -> None:
+    page.goto(real_live + "/map")
+    page.wait_for_selector("#map[data-ready]")
+    marker = page.get_by_role("link", name=re.compile(r"^Orenburg \(\d+ events?\)$"))
+    assert marker.count() == 1 and marker.get_attribute("tabindex") == "0"
+    names = page.evaluate("""() => Array.from(document.querySelectorAll('#map path[role=link]'))
+        .map(e => e.getAttribute('aria-label'))""")
+    assert len(names) > 10 and all(re.search(r"\(\d+ events?\)$", n) for n in names)
+    marker.focus()
+    assert page.locator(".leaflet-tooltip").inner_text().startswith("Orenburg (")
+    assert marker.evaluate("e => getComputedStyle(e).strokeWidth") == "4px"  # the focus ring is visible
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/id/place/orenburg$"))
+
+
 def test_static_map_works_from_a_static_host(page: Any, real_static: str) -> None:
     rows = httpx.get(real_static + "/queries/map-path.json").json()
     check_map(page, real_static + "/map.html", "static-map", rows["results"]["bindings"])

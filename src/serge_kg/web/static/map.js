@@ -36,13 +36,30 @@
     });
   }
 
+  /* a marker is an SVG path: made a link that Tab reaches, that shows its tooltip while focused and that
+     Enter follows, as a click does */
+  function reachable(marker, text, href) {
+    var el = marker.getElement && marker.getElement();
+    if (!el) { return; }
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "link");
+    el.setAttribute("aria-label", text);
+    el.addEventListener("focus", function () { marker.openTooltip(); });
+    el.addEventListener("blur", function () { marker.closeTooltip(); });
+    el.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { window.location.href = href; }
+    });
+  }
+
   function drawPlaces(map, places) {
     return places.map(function (p) {
       var m = L.circleMarker([p.lat, p.long], Object.assign({ radius: radius(p.events) }, MARKER_STYLE)).addTo(map);
       var n = p.events === 1 ? "1 event" : p.events + " events";
-      m.bindTooltip(p.href ? p.label + " (" + n + ")" : p.label);
+      var text = p.href ? p.label + " (" + n + ")" : p.label;
+      m.bindTooltip(text);
       if (p.href) {
         m.on("click", function () { window.location.href = p.href; });
+        reachable(m, text, p.href);
       }
       if (p.stops.length) {
         L.marker([p.lat, p.long], {
