@@ -70,18 +70,27 @@ class Reply:
     recycle: bool = False  # the worker should be replaced (it hit its memory cap)
 
 
-def execute(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Outcome:
-    """Run ``job`` on ``store``, keeping at most ``job.max_rows`` rows (triples).
+def run(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Any:
+    """Start ``job`` on ``store``: Oxigraph's (lazy) solutions, triples or boolean.
 
     Each triple is held once, in its named graph. A query that names no dataset (no ``FROM``, no
     ``default-graph-uri``) reads as its default graph the union of the graphs ``default`` (all of the
     store's named graphs when None).
     """
     own = bool(job.default_graph) or names_its_dataset(job.text)
-    res = store.query(job.text, prefixes=PREFIXES, base_iri=job.base_iri,
-                      default_graph=[ox.NamedNode(g) for g in job.default_graph] or (None if own else default),
-                      named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
-                      use_default_graph_as_union=not own and default is None)
+    return store.query(job.text, prefixes=PREFIXES, base_iri=job.base_iri,
+                       default_graph=[ox.NamedNode(g) for g in job.default_graph] or (None if own else default),
+                       named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
+                       use_default_graph_as_union=not own and default is None)
+
+
+def execute(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Outcome:
+    """Run ``job`` on ``store`` (see :func:`run`), keeping at most ``job.max_rows`` rows (triples)."""
+    return collect(run(store, job, default), job.max_rows)
+
+
+def collect(res: Any, max_rows: int) -> Outcome:
+    """The outcome of a started query, cut at ``max_rows`` rows (triples)."""
     if isinstance(res, ox.QueryBoolean):
         return Outcome("boolean", [], [], boolean=bool(res))
     solutions = isinstance(res, ox.QuerySolutions)
@@ -89,7 +98,7 @@ def execute(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None
     rows: list[Any] = []
     truncated = False
     for i, row in enumerate(res):
-        if i >= job.max_rows:
+        if i >= max_rows:
             truncated = True
             break
         rows.append(tuple(row) if solutions else row)
@@ -105,10 +114,62 @@ def encode(outcome: Outcome, media: str) -> bytes:
                           outcome.boolean if outcome.kind == "boolean" else None, media)
 
 
-def answer(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Reply:
-    """The reply to one job (see :func:`execute` for ``default``): never raises for a bad query."""
+# SPARQL results formats Oxigraph writes itself, with the fewest bytes a row can take in each
+# (JSON ``{},``; XML ``<result></result>``; CSV a line end). TSV stays ours: Oxigraph writes numbers in
+# their short Turtle form there, which some TSV readers take for strings.
+_NATIVE = {JSON: (ox.QueryResultsFormat.JSON, 3), XML: (ox.QueryResultsFormat.XML, 17),
+           CSV: (ox.QueryResultsFormat.CSV, 2)}
+NATIVE_BYTES = 1 << 20
+"""Answers up to this size are written by Oxigraph (Rust); a longer one is written again row by row."""
+
+
+class _TooLong(Exception):
+    """The answer outgrew the bytes :class:`_Capped` allows."""
+
+
+class _Capped:
+    """A binary writer that refuses to hold more than ``cap`` bytes."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.parts, self.size = cap, [], 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.cap:
+            raise _TooLong
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def native(res: Any, media: str, max_rows: int) -> bytes | None:
+    """The solutions or boolean ``res`` written by Oxigraph in ``media``, or None when Oxigraph does not
+    write that format or the answer might be longer than ``max_rows`` rows (then ``res`` is spent).
+
+    Within ``min(NATIVE_BYTES, max_rows * shortest row)`` bytes an answer cannot hold more than
+    ``max_rows`` rows, so it needs no cutting."""
+    if media not in _NATIVE or isinstance(res, ox.QueryTriples):
+        return None
+    fmt, shortest = _NATIVE[media]
+    out = _Capped(min(NATIVE_BYTES, max_rows * shortest))
     try:
-        outcome = execute(store, job, default)
+        res.serialize(out, format=fmt)
+    except _TooLong:
+        return None
+    return b"".join(out.parts)
+
+
+def answer(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Reply:
+    """The reply to one job (see :func:`run` for ``default``): never raises for a bad query."""
+    try:
+        res = run(store, job, default)
+        if (body := native(res, job.results_media, job.max_rows)) is not None:
+            return Reply(200, job.results_media, body)
+        if job.results_media in _NATIVE and not isinstance(res, ox.QueryTriples):
+            res = run(store, job, default)  # spent on a long answer: again, row by row and cut at max_rows
+        outcome = collect(res, job.max_rows)
         media = job.rdf_media if outcome.kind == "triples" else job.results_media
         if media == HTML:
             return Reply(200, media, outcome=outcome, truncated=outcome.truncated)
