@@ -108,6 +108,20 @@ def test_w3c_protocol(site: str, case: URIRef) -> None:
 
 # ------------------------------------------------------------------ our own protocol checks
 
+def test_the_url_format_parameter_overrides_accept_its_last_value_counting(site: str) -> None:
+    query = "SELECT ?x WHERE { BIND (1 AS ?x) }"
+    r = httpx.get(site + "/sparql", params={"query": query, "format": "csv"},
+                  headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv") and r.text == "x\r\n1\r\n"
+    r = httpx.get(site + "/sparql", params=[("query", query), ("format", "csv"), ("format", "tsv")])
+    assert r.headers["content-type"].startswith("text/tab-separated-values")
+    r = httpx.get(site + "/sparql", params={"format": "ttl"}, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")  # the service description
+    r = httpx.post(site + "/sparql", content=f"query={query}&format=csv".encode(),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.headers["content-type"].startswith("application/sparql-results+json")  # in the URL only, as before
+
+
 def test_several_query_parameters_are_a_400(site: str) -> None:
     r = httpx.get(site + "/sparql?query=ASK%7B%7D&query=SELECT%20*%7B%7D")
     assert r.status_code == 400 and "exactly one" in r.text

@@ -31,6 +31,7 @@ class ProtocolRequest:
     query: str | None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None  # the URL's ``format`` parameter (its last value), which overrides Accept
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -92,7 +93,7 @@ def read_request(method: str, url_query: bytes, content_type: str | None, body: 
         raise QueryRefused(403, READ_ONLY)
     queries = params.get("query", [])
     return ProtocolRequest(queries[0] if queries and queries[0] else None, params.get("default-graph-uri", []),
-                           params.get("named-graph-uri", []))
+                           params.get("named-graph-uri", []), (url.get("format") or [None])[-1])
 
 
 def negotiate(accept: str | None, offers: dict[str, str], default: str) -> str:
