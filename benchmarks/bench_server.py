@@ -17,7 +17,7 @@ server and its workers before/after); fast-query p50/p99 alone and while ``--slo
 the time until the server uses no CPU after ``--timeouts`` queries that hit a ``--deadline`` s limit.
 
     python benchmarks/bench_server.py [--duration 5] [--connections 8] [--threads 1] [--rounds 2]
-        [--stacks h11-asyncio-1,httptools-uvloop-1,httptools-uvloop-2] [--only NAME,...] [--skip-compare]
+        [--stacks httptools-asyncio-1,h11-asyncio-1,httptools-uvloop-1] [--only NAME,...] [--skip-compare]
         [--skip-robustness]
 """
 
@@ -179,7 +179,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per stack; the best one counts")
     parser.add_argument("--stacks", type=lambda s: [parse_stack(x) for x in s.split(",")],
-                        default=[parse_stack(x) for x in ("h11-asyncio-1", "httptools-uvloop-1", "httptools-uvloop-2")])
+                        # the stack `serge-kg serve` runs (httptools, asyncio, one process) first, then the others
+                        default=[parse_stack(x) for x in ("httptools-asyncio-1", "h11-asyncio-1", "httptools-uvloop-1")],
+                        help="HTTP-LOOP-PROCESSES, comma-separated; the first is what `serge-kg serve` runs")
     parser.add_argument("--only", type=lambda s: s.split(","), default=None,
                         help="only these saved queries (comma-separated names) in the mix")
     parser.add_argument("--skip-compare", action="store_true", help="only the robustness figures")
