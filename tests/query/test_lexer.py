@@ -63,3 +63,10 @@ def test_the_saved_queries_with_accents_are_read_as_the_full_grammar_reads_them(
 ])
 def test_names_its_dataset_reads_tokens_not_text(text: str, named: bool) -> None:
     assert names_its_dataset(text) is named
+
+
+def test_names_its_dataset_is_kept_per_text() -> None:
+    names_its_dataset.cache_clear()
+    text = "# read from the asserted graph\nSELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"
+    assert names_its_dataset(text) and names_its_dataset(text)
+    assert names_its_dataset.cache_info().hits == 1

@@ -138,8 +138,12 @@ def check_depth(text: str, limit: int = MAX_DEPTH) -> list[Token]:
     return toks
 
 
+@lru_cache(maxsize=512)
 def names_its_dataset(text: str) -> bool:
-    """Whether the query has a ``FROM`` (or ``FROM NAMED``) clause, read as tokens, not as text."""
+    """Whether the query has a ``FROM`` (or ``FROM NAMED``) clause, read as tokens, not as text.
+
+    Kept per text: a query worker asks it of every query it runs, and tokenising a saved query in
+    Python (whose comments often hold the word "from") takes longer than many of them take to run."""
     if "from" not in text.lower():  # cheap and sure: no such word, no such keyword
         return False
     return any(t.kind == "word" and t.text.upper() == "FROM" for t in tokens(text))
