@@ -36,7 +36,7 @@ _STAGE = re.compile(r"^  (\S.*?)\s+(\d+\.\d+)$")
 def fresh_build(root: Path, reasoner: str) -> dict[str, float]:
     """The stage times (and the whole process's wall time) of one ``serge-kg build --force``."""
     t = time.perf_counter()
-    out = subprocess.run([CLI, "--root", str(root), "build", "--force", "-q", "--reasoner", reasoner],
+    out = subprocess.run([CLI, "--root", str(root), "build", "--force", "--reasoner", reasoner],
                          check=True, capture_output=True, text=True).stdout
     wall = time.perf_counter() - t
     after = out.split("time per stage (s):", 1)[1]
