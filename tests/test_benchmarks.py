@@ -8,7 +8,7 @@ from pathlib import Path
 from serge_kg.paths import Paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import bench_build  # noqa: E402 - from the benchmarks folder
+import bench_build  # from the benchmarks folder, put on the path above
 
 
 def test_bench_build_reads_every_stage_of_a_fresh_build(mini: Paths) -> None:
