@@ -72,10 +72,11 @@ def build_cmd(ctx: click.Context, no_reason: bool, reasoner: str, force: bool, q
     assert report is not None
     if not quiet:
         _echo_statistics(result)
+    gap = "" if quiet else "\n"  # a blank line after the statistics
     if report.conforms:
-        click.echo(f"{'' if quiet else chr(10)}wrote {len(result.outputs)} files to {paths.build}/ (one generation, see manifest.json)")
+        click.echo(f"{gap}wrote {len(result.outputs)} files to {paths.build}/ (one generation, see manifest.json)")
     else:
-        echo_err(f"{'' if quiet else chr(10)}nothing built: wrote only the violation report {result.outputs[0]}; the last build in "
+        echo_err(f"{gap}nothing built: wrote only the violation report {result.outputs[0]}; the last build in "
                  f"{paths.build}/ is unchanged")
     _report_validation(report)
 
