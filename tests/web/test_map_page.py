@@ -16,7 +16,7 @@ from serge_kg.pipeline.build import BuildResult
 from serge_kg.query.engines import to_oxigraph
 from serge_kg.web.map_page import map_context, map_jobs, outcomes, place_map, places_from, stops_from
 from serge_kg.web.urls import Links
-from serge_kg.web.worker import Outcome, Reply, execute
+from serge_kg.web.worker import Outcome, Reply, collect, run
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
@@ -29,7 +29,7 @@ def graph(full_built: BuildResult) -> Graph:
 @pytest.fixture(scope="module")
 def answers(graph: Graph) -> tuple[Outcome, Outcome]:
     store: ox.Store = to_oxigraph(graph)
-    places, path = (execute(store, job) for job in map_jobs(QUERIES, graph))
+    places, path = (collect(run(store, job), job.max_rows) for job in map_jobs(QUERIES, graph))
     return places, path
 
 

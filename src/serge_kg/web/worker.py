@@ -84,11 +84,6 @@ def run(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) ->
                        use_default_graph_as_union=not own and default is None)
 
 
-def execute(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None) -> Outcome:
-    """Run ``job`` on ``store`` (see :func:`run`), keeping at most ``job.max_rows`` rows (triples)."""
-    return collect(run(store, job, default), job.max_rows)
-
-
 def collect(res: Any, max_rows: int) -> Outcome:
     """The outcome of a started query, cut at ``max_rows`` rows (triples)."""
     if isinstance(res, ox.QueryBoolean):
@@ -144,14 +139,17 @@ class _Capped:
         pass
 
 
+def writes_natively(res: Any, media: str) -> bool:
+    """Whether Oxigraph writes the answer ``res`` (solutions or a boolean) in ``media`` itself."""
+    return media in _NATIVE and not isinstance(res, ox.QueryTriples)
+
+
 def native(res: Any, media: str, max_rows: int) -> bytes | None:
-    """The solutions or boolean ``res`` written by Oxigraph in ``media``, or None when Oxigraph does not
-    write that format or the answer might be longer than ``max_rows`` rows (then ``res`` is spent).
+    """The answer ``res`` written by Oxigraph in ``media`` (see :func:`writes_natively`), or None when it
+    might be longer than ``max_rows`` rows; ``res`` is spent either way.
 
     Within ``min(NATIVE_BYTES, max_rows * shortest row)`` bytes an answer cannot hold more than
     ``max_rows`` rows, so it needs no cutting."""
-    if media not in _NATIVE or isinstance(res, ox.QueryTriples):
-        return None
     fmt, shortest = _NATIVE[media]
     out = _Capped(min(NATIVE_BYTES, max_rows * shortest))
     try:
@@ -165,9 +163,9 @@ def answer(store: ox.Store, job: Job, default: list[ox.NamedNode] | None = None)
     """The reply to one job (see :func:`run` for ``default``): never raises for a bad query."""
     try:
         res = run(store, job, default)
-        if (body := native(res, job.results_media, job.max_rows)) is not None:
-            return Reply(200, job.results_media, body)
-        if job.results_media in _NATIVE and not isinstance(res, ox.QueryTriples):
+        if writes_natively(res, job.results_media):
+            if (body := native(res, job.results_media, job.max_rows)) is not None:
+                return Reply(200, job.results_media, body)
             res = run(store, job, default)  # spent on a long answer: again, row by row and cut at max_rows
         outcome = collect(res, job.max_rows)
         media = job.rdf_media if outcome.kind == "triples" else job.results_media
